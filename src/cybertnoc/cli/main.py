@@ -1,17 +1,459 @@
-"""The ``cybertnoc`` command."""
+"""The ``cybertnoc`` command.
+
+Logging and progress go to stderr; results go to stdout, as tables for people or, with ``--json``,
+as JSON for scripts. Errors the user can fix exit with code 2 and say what to do.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
 from cybertnoc import __version__
+from cybertnoc.errors import CybertnocError, ImportRejected
+
+err = Console(stderr=True)
+out = Console()
+log = logging.getLogger("cybertnoc")
+
+EXIT_USER_ERROR = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _workspace_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    from cybertnoc.store import ENV_WORKSPACE
+
+    return click.option(
+        "--workspace",
+        "-w",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=ENV_WORKSPACE,
+        default="workspace",
+        show_default=True,
+        show_envvar=True,
+        help="The workspace directory.",
+    )(f)
+
+
+def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON on stdout instead of a table."
+    )(f)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def progress_bar(transient: bool = True) -> Iterator[Progress]:
+    """A rich progress bar on stderr (hidden when stderr is not a terminal)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=not err.is_terminal,
+    ) as progress:
+        yield progress
+
+
+class _Group(click.Group):
+    """Runs commands with friendly errors: a CybertnocError exits 2 with its message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportRejected as exc:
+            _report_rejection(exc)
+            sys.exit(EXIT_USER_ERROR)
+        except CybertnocError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(EXIT_USER_ERROR)
+
+
+def _report_rejection(exc: ImportRejected, limit: int = 200) -> None:
+    fatal = [p for p in exc.problems if p.fatal]
+    warnings = len(exc.problems) - len(fatal)
+    err.print(
+        f"[bold red]Import of {exc.file} rejected:[/] {len(fatal)} error(s), {warnings} "
+        "warning(s). Nothing was written; the workspace is as it was.",
+        highlight=False,
+    )
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("line", "column", "value", "problem", "how to fix"):
+        table.add_column(col, overflow="fold")
+    for p in exc.problems[:limit]:
+        where = str(p.line) if p.line is not None else (f"row {p.row}" if p.row else "-")
+        kind = "" if p.fatal else "[yellow](warning)[/] "
+        table.add_row(
+            where, p.column or "-", "-" if p.value is None else repr(p.value), kind +
+            f"expected {p.expected}", p.hint
+        )
+    err.print(table)
+    if len(exc.problems) > limit:
+        err.print(f"... and {len(exc.problems) - limit} more; use --json to get all of them.")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cybertnoc")
-def cli() -> None:
-    """cybertnoc: evidence on cyber-enabled transnational organised crime."""
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def cli(verbose: int, quiet: bool) -> None:
+    """cybertnoc: evidence on cyber-enabled transnational organised crime.
+
+    Ingest offline and online sources into a workspace, link and analyse them, and turn the
+    results into an evidence brief. Start with `cybertnoc demo`, or `cybertnoc init` and
+    `cybertnoc import`.
+    """
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    if verbose == 0 and not quiet:
+        level = logging.WARNING
+    handler = RichHandler(console=err, show_path=False, show_time=False, rich_tracebacks=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+
+
+# -- init -----------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="A name for the workspace (default: the directory name).")
+def init(directory: Path, name: str | None) -> None:
+    """Create a new workspace in DIRECTORY (a DuckDB file and cybertnoc.toml)."""
+    from cybertnoc.store import Workspace
+
+    with Workspace.create(directory, name=name) as ws:
+        out.print(f"Created workspace [bold]{ws.path}[/] (schema version {ws.schema_version}).")
+        out.print(f"Use it with [bold]-w {ws.path}[/] or: export CYBERTNOC_WORKSPACE={ws.path}")
+
+
+# -- import ---------------------------------------------------------------------------------------
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    "-m",
+    "mapping",
+    help="Mapping file (YAML), or the name of a built-in mapping (see `cybertnoc mappings`).",
+)
+@click.option(
+    "--ftm",
+    is_flag=True,
+    help="The files are FollowTheMoney entities (JSON lines); no mapping needed.",
+)
+@click.option("--dataset", help="Dataset name for --ftm imports.")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File with the pseudonymisation key (default: env CYBERTNOC_KEY). Keep it outside the "
+    "workspace.",
+)
+@_workspace_option
+@_json_option
+def import_(
+    files: tuple[Path, ...],
+    mapping: str | None,
+    ftm: bool,
+    dataset: str | None,
+    key_file: Path | None,
+    workspace: Path,
+    as_json: bool,
+) -> None:
+    """Import FILES into the workspace through a mapping.
+
+    Each file is one transaction: if any problem is fatal nothing of it is written and every
+    problem (line, column, value, what was expected, how to fix it) is reported, exit code 2.
+    Rows with recoverable problems are kept and flagged. Re-importing a file is a no-op.
+    """
+    from cybertnoc.ethics import Pseudonymiser, load_key
+    from cybertnoc.ingest import import_file, import_ftm, load_mapping
+    from cybertnoc.store import Workspace
+
+    if ftm == bool(mapping):
+        raise click.UsageError("Give either --mapping MAP.yml or --ftm (with --dataset).")
+    if ftm and not dataset:
+        raise click.UsageError("--ftm needs --dataset NAME.")
+    with Workspace.open(workspace) as ws:
+        key = load_key(key_file, workspace=ws.path)
+        pseudo = Pseudonymiser(key) if key else None
+        loaded = load_mapping(mapping) if mapping else None
+        results = []
+        for path in files:
+            with progress_bar() as progress:
+                task = progress.add_task(f"importing {path.name}", total=None)
+
+                def report(done: int, total: int, task: Any = task) -> None:
+                    progress.update(task, completed=done, total=total or None)
+
+                try:
+                    if ftm:
+                        assert dataset is not None
+                        result = import_ftm(
+                            ws, path, dataset=dataset, pseudonymiser=pseudo, progress=report
+                        )
+                    else:
+                        assert loaded is not None
+                        result = import_file(
+                            ws, path, loaded, pseudonymiser=pseudo, progress=report
+                        )
+                except ImportRejected as exc:
+                    if as_json:
+                        _print_json(
+                            {
+                                "file": exc.file,
+                                "rejected": True,
+                                "problems": [p.as_dict() for p in exc.problems],
+                            }
+                        )
+                        sys.exit(EXIT_USER_ERROR)
+                    raise
+            results.append(result)
+            if not as_json:
+                style = "dim" if result.skipped else "green"
+                out.print(f"[{style}]{path}: {result.message}[/]", highlight=False)
+                warnings = [p for p in result.problems if not p.fatal]
+                for p in warnings[:10]:
+                    err.print(f"[yellow]warning:[/] {p}", highlight=False)
+                if len(warnings) > 10:
+                    err.print(
+                        f"[yellow]... {len(warnings) - 10} more warnings[/] (--json lists all; "
+                        "`cybertnoc stats` counts flagged rows)"
+                    )
+        if as_json:
+            _print_json([r.as_dict() for r in results])
+
+
+# -- sources / stats / audit ----------------------------------------------------------------------
+@cli.command()
+@_workspace_option
+@_json_option
+def sources(workspace: Path, as_json: bool) -> None:
+    """List the imported sources with provenance: file, hash, rows, flagged rows, licence."""
+    from cybertnoc.store import Workspace
+    from cybertnoc.store.queries import list_sources
+
+    with Workspace.open(workspace, read_only=True) as ws:
+        items = list_sources(ws)
+    if as_json:
+        _print_json(items)
+        return
+    if not items:
+        out.print("No sources yet. Import one with `cybertnoc import FILE --mapping MAP.yml`.")
+        return
+    table = Table(title=f"Sources in {workspace}", header_style="bold")
+    for col in ("id", "dataset", "file", "format", "rows", "flagged", "entities", "licence",
+                "sha256", "imported"):
+        table.add_column(col, justify="right" if col in ("id", "rows", "flagged", "entities")
+                         else "left")
+    for s in items:
+        table.add_row(
+            str(s["source_id"]), s["dataset"], s["file_name"], s["format"], f"{s['rows']:,}",
+            f"{s['flagged_rows']:,}", f"{s['entities']:,}", s["licence"], s["content_hash"][:12],
+            s["imported_at"][:19],
+        )
+    out.print(table)
+
+
+@cli.command()
+@_workspace_option
+@_json_option
+def stats(workspace: Path, as_json: bool) -> None:
+    """Counts of sources, records, entities (by schema), statements and relationships."""
+    from cybertnoc.store import Workspace
+    from cybertnoc.store.queries import workspace_stats
+
+    with Workspace.open(workspace, read_only=True) as ws:
+        data = workspace_stats(ws)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Workspace {workspace} (schema {data['schema_version']})",
+                  header_style="bold")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in data["tables"].items():
+        table.add_row(name, f"{n:,}")
+    table.add_row("flagged records", f"{data['flagged_records']:,}")
+    out.print(table)
+    if data["entities_by_schema"]:
+        t2 = Table(title="Entities by schema", header_style="bold")
+        t2.add_column("schema")
+        t2.add_column("entities", justify="right")
+        for name, n in data["entities_by_schema"].items():
+            t2.add_row(name, f"{n:,}")
+        out.print(t2)
+
+
+@cli.command()
+@_workspace_option
+@_json_option
+@click.option("--verify", is_flag=True, help="Check the hash chain; exit 2 if broken.")
+def audit(workspace: Path, as_json: bool, verify: bool) -> None:
+    """Show the append-only audit log: who ran what, when, on which sources."""
+    from cybertnoc.store import Workspace, read_audit_log, verify_audit_log
+
+    with Workspace.open(workspace, read_only=True) as ws:
+        entries = read_audit_log(ws.con)
+        broken = verify_audit_log(ws.con) if verify else []
+    if as_json:
+        _print_json({"entries": [e.__dict__ for e in entries], "broken": broken})
+    else:
+        table = Table(title="Audit log", header_style="bold")
+        for col in ("seq", "at", "actor", "command", "sources", "outcome"):
+            table.add_column(col)
+        for e in entries:
+            table.add_row(str(e.seq), e.at.isoformat()[:19], e.actor, e.command,
+                          ",".join(map(str, e.sources)), e.outcome)
+        out.print(table)
+        if verify:
+            out.print("hash chain intact" if not broken else f"[red]broken at {broken}[/]")
+    if broken:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@cli.command()
+@_json_option
+def mappings(as_json: bool) -> None:
+    """List the mappings shipped with cybertnoc (use them by name with --mapping)."""
+    from cybertnoc.ingest import builtin_mappings, load_mapping
+
+    items = []
+    for name, path in builtin_mappings().items():
+        m = load_mapping(path)
+        items.append({"name": name, "dataset": m.dataset, "title": m.title,
+                      "crime_area": m.crime_area, "path": str(path)})
+    if as_json:
+        _print_json(items)
+        return
+    table = Table(title="Built-in mappings", header_style="bold")
+    for col in ("name", "dataset", "crime area", "title"):
+        table.add_column(col)
+    for m in items:
+        table.add_row(m["name"], m["dataset"], m["crime_area"], m["title"])
+    out.print(table)
+
+
+# -- export ---------------------------------------------------------------------------------------
+@cli.group()
+def export() -> None:
+    """Export the workspace to other tools."""
+
+
+@export.command("ftm")
+@_workspace_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-", show_default=True, help="Output file ('-' for stdout).",
+)
+@click.option(
+    "--profile", type=click.Choice(["full", "strict"]), default="full", show_default=True,
+    help="full: every entity incl. cybertnoc extensions (round-trips); strict: only what "
+    "vanilla FollowTheMoney tools accept.",
+)
+def export_ftm_cmd(workspace: Path, output: Path, profile: str) -> None:
+    """Write entities as FollowTheMoney JSON lines (for Aleph, OpenSanctions tools)."""
+    from cybertnoc.ingest import export_ftm
+    from cybertnoc.store import Workspace
+
+    with Workspace.open(workspace) as ws:
+        if str(output) == "-":
+            n = export_ftm(ws, sys.stdout, profile=profile)
+        else:
+            with open(output, "w", encoding="utf-8") as fh:
+                n = export_ftm(ws, fh, profile=profile)
+        ws.audit("export ftm", {"output": str(output), "profile": profile, "entities": n})
+    err.print(f"wrote {n:,} entities ({profile}) to {output}", highlight=False)
+
+
+# -- synth / demo ---------------------------------------------------------------------------------
+@cli.command()
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--scale", type=click.Choice(["small", "medium", "large"]), default="small",
+    show_default=True, help="small: seconds; large: millions of transactions.",
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Directory to write the synthetic world into.")
+@_json_option
+def synth(seed: int, scale: str, out_dir: Path, as_json: bool) -> None:
+    """Generate a synthetic Cyber-TNOC world with ground truth (deterministic for a seed)."""
+    from cybertnoc.synth import generate
+
+    with progress_bar() as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total)
+            progress.update(tasks[step], completed=done, total=total)
+
+        manifest = generate(out_dir, seed=seed, scale=scale, progress=report)
+    if as_json:
+        _print_json(manifest.as_dict() if hasattr(manifest, "as_dict") else manifest.__dict__)
+        return
+    table = Table(title=f"Synthetic world in {out_dir} (seed {seed}, {scale})",
+                  header_style="bold")
+    for col in ("file", "format", "rows", "mapping"):
+        table.add_column(col, justify="right" if col == "rows" else "left")
+    for f in manifest.files:
+        table.add_row(f.path, f.format, f"{f.rows:,}", f.mapping or "-")
+    out.print(table)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="demo-output", show_default=True, help="Where the brief and workspace go.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the world.")
+@click.option("--scale", type=click.Choice(["small", "medium", "large"]), default="small",
+              show_default=True, help="Size of the synthetic world.")
+@_json_option
+def demo(out_dir: Path, seed: int, scale: str, as_json: bool) -> None:
+    """Synthesise a world, import it, analyse it and write DIR/brief.html.
+
+    Runs the whole pipeline on an embedded synthetic world: synth -> import every file through
+    the built-in mappings (personal fields pseudonymised with a key generated for this run and
+    never stored) -> network, routes, laundering typologies, malware spread -> a self-contained
+    evidence brief. Leaves DIR/workspace/ for further commands.
+    """
+    from cybertnoc.demo import run_demo
+
+    with progress_bar() as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total or None)
+            progress.update(tasks[step], completed=done, total=total or None)
+
+        result = run_demo(out_dir, seed=seed, scale=scale, progress=report)
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    out.print(f"[bold green]Brief written:[/] {result.brief}", highlight=False)
+    out.print(f"Workspace: {result.workspace} (try: cybertnoc stats -w {result.workspace})",
+              highlight=False)
+    for line in result.headlines:
+        out.print(f"  • {line}", highlight=False)
 
 
 def main() -> None:
-    cli()
+    cli(prog_name="cybertnoc")

@@ -1,0 +1,114 @@
+"""Schema migrations of the workspace database.
+
+Each migration is a numbered list of SQL statements. A workspace records the migrations it has
+applied in ``schema_migrations``; opening a workspace applies the missing ones in order, inside one
+transaction. Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_V1 = (
+    """CREATE TABLE meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )""",
+    """CREATE TABLE sources (
+        source_id INTEGER PRIMARY KEY,
+        dataset VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL UNIQUE,
+        mapping_name VARCHAR,
+        mapping_hash VARCHAR,
+        title VARCHAR,
+        publisher VARCHAR,
+        licence VARCHAR,
+        url VARCHAR,
+        crime_area VARCHAR,
+        rows INTEGER NOT NULL,
+        flagged_rows INTEGER NOT NULL,
+        entities INTEGER NOT NULL,
+        statements INTEGER NOT NULL,
+        personal_columns VARCHAR[],
+        imported_at TIMESTAMPTZ NOT NULL,
+        imported_by VARCHAR
+    )""",
+    # Row provenance: one row per record of a source file.
+    """CREATE TABLE records (
+        source_id INTEGER NOT NULL,
+        row_number INTEGER NOT NULL,
+        line INTEGER,
+        content_hash VARCHAR NOT NULL,
+        flagged BOOLEAN NOT NULL,
+        problems VARCHAR
+    )""",
+    # One row per entity; its properties live in statements.
+    """CREATE TABLE entities (
+        id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        caption VARCHAR,
+        dataset VARCHAR NOT NULL,
+        source_id INTEGER NOT NULL,
+        first_seen TIMESTAMPTZ,
+        last_seen TIMESTAMPTZ
+    )""",
+    # Statement-level provenance, aligned with FollowTheMoney v4 statements.
+    """CREATE TABLE statements (
+        id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        prop VARCHAR NOT NULL,
+        prop_type VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        original_value VARCHAR,
+        dataset VARCHAR NOT NULL,
+        source_id INTEGER NOT NULL,
+        row_number INTEGER NOT NULL,
+        first_seen TIMESTAMPTZ,
+        last_seen TIMESTAMPTZ
+    )""",
+    # The graph projection of edge entities (Payment, Call, Membership, ...): one row per edge.
+    """CREATE TABLE relationships (
+        id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        target VARCHAR NOT NULL,
+        directed BOOLEAN NOT NULL,
+        dataset VARCHAR NOT NULL,
+        source_id INTEGER NOT NULL,
+        row_number INTEGER NOT NULL
+    )""",
+    # Append-only, hash-chained: each row's hash covers its content and the previous hash.
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        happened_at TIMESTAMPTZ NOT NULL,
+        actor VARCHAR NOT NULL,
+        command VARCHAR NOT NULL,
+        arguments VARCHAR NOT NULL,
+        sources VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        cybertnoc_version VARCHAR NOT NULL,
+        prev_hash VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL
+    )""",
+    "CREATE INDEX statements_entity ON statements (entity_id)",
+    "CREATE INDEX entities_id ON entities (id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial workspace schema", _V1),)
+
+#: The schema version this release of cybertnoc writes.
+SCHEMA_VERSION = MIGRATIONS[-1].version
