@@ -1,0 +1,10 @@
+"""Network methods: graph projection, centrality and whole-network descriptives.
+
+Functions take pandas DataFrames and networkx graphs and return DataFrames or plain Python, so
+they can be used on their own or behind the workspace. See ``docs/methods.md``.
+"""
+
+from cybertnoc.network._graph import graph_from_edges
+from cybertnoc.network.centrality import CENTRALITY_COLUMNS, centrality_table, network_summary
+
+__all__ = ["CENTRALITY_COLUMNS", "centrality_table", "graph_from_edges", "network_summary"]
