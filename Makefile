@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-output
+LINT   := src tests $(wildcard benchmarks)
 
 .PHONY: demo test lint format clean install install-test
 
@@ -22,16 +23,16 @@ demo: install
 	$(BIN)/cybertnoc demo --out $(OUT)
 
 test: install-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINT)
+	$(BIN)/ruff format --check $(LINT)
 	$(BIN)/python -m pytest
 
 lint: install-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check $(LINT)
 
 format: install-test
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format $(LINT)
+	$(BIN)/ruff check --fix $(LINT)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

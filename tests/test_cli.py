@@ -10,8 +10,8 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, TEST_KEY
 
+from conftest import FIXTURES, TEST_KEY
 from cybertnoc import __version__
 from cybertnoc.cli import cli
 
@@ -56,8 +56,14 @@ def test_init_import_sources_stats_export(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("CYBERTNOC_WORKSPACE", str(ws))
     monkeypatch.setenv("CYBERTNOC_KEY", TEST_KEY.decode())
     result = runner.invoke(
-        cli, ["import", str(FIXTURES / "transfers.csv"), "-m", str(FIXTURES / "transfers.yml"),
-              "--json"],
+        cli,
+        [
+            "import",
+            str(FIXTURES / "transfers.csv"),
+            "-m",
+            str(FIXTURES / "transfers.yml"),
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     [imported] = json.loads(result.stdout)
@@ -83,16 +89,31 @@ def test_rejected_import_exits_2_with_every_problem(runner, tmp_path, monkeypatc
     runner.invoke(cli, ["init", str(ws)])
     monkeypatch.setenv("CYBERTNOC_KEY", TEST_KEY.decode())
     result = runner.invoke(
-        cli, ["import", "-w", str(ws), str(FIXTURES / "transfers_bad.csv"), "-m",
-              str(FIXTURES / "transfers.yml"), "--json"],
+        cli,
+        [
+            "import",
+            "-w",
+            str(ws),
+            str(FIXTURES / "transfers_bad.csv"),
+            "-m",
+            str(FIXTURES / "transfers.yml"),
+            "--json",
+        ],
     )
     assert result.exit_code == 2
     report = json.loads(result.stdout)
     assert report["rejected"] is True
     assert sorted(p["line"] for p in report["problems"] if p["fatal"]) == [3, 4, 5, 6]
     human = runner.invoke(
-        cli, ["import", "-w", str(ws), str(FIXTURES / "transfers_bad.csv"), "-m",
-              str(FIXTURES / "transfers.yml")],
+        cli,
+        [
+            "import",
+            "-w",
+            str(ws),
+            str(FIXTURES / "transfers_bad.csv"),
+            "-m",
+            str(FIXTURES / "transfers.yml"),
+        ],
     )
     assert human.exit_code == 2
     assert "Nothing was written" in human.output
@@ -103,8 +124,15 @@ def test_personal_import_without_key_is_refused(runner, tmp_path):
     ws = tmp_path / "ws"
     runner.invoke(cli, ["init", str(ws)])
     result = runner.invoke(
-        cli, ["import", "-w", str(ws), str(FIXTURES / "suspects.csv"), "-m",
-              str(FIXTURES / "suspects.yml")],
+        cli,
+        [
+            "import",
+            "-w",
+            str(ws),
+            str(FIXTURES / "suspects.csv"),
+            "-m",
+            str(FIXTURES / "suspects.yml"),
+        ],
     )
     assert result.exit_code == 2
     assert "no key was given" in result.output and "CYBERTNOC_KEY" in result.output
@@ -121,7 +149,8 @@ def test_bad_mapping_is_a_clear_error(runner, tmp_path):
     runner.invoke(cli, ["init", str(ws)])
     mapping = tmp_path / "m.yml"
     mapping.write_text("dataset: x\nentities:\n  a:\n    schema: Persn\n    keys: [id]\n")
-    result = runner.invoke(cli, ["import", "-w", str(ws), str(FIXTURES / "suspects.csv"),
-                                 "-m", str(mapping)])
+    result = runner.invoke(
+        cli, ["import", "-w", str(ws), str(FIXTURES / "suspects.csv"), "-m", str(mapping)]
+    )
     assert result.exit_code == 2
     assert "did you mean 'Person'" in result.output

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import json
 
-from conftest import FIXTURES
 from followthemoney import model as vanilla
 
+from conftest import FIXTURES
+from cybertnoc.ethics import is_pseudonym
 from cybertnoc.ingest import export_ftm, import_file, import_ftm
 from cybertnoc.model import get_model
 from cybertnoc.store import Workspace
@@ -15,8 +16,12 @@ from cybertnoc.store import Workspace
 
 def _filled(workspace, pseudonymiser):
     for name in ("suspects", "transfers"):
-        import_file(workspace, FIXTURES / f"{name}.csv", FIXTURES / f"{name}.yml",
-                    pseudonymiser=pseudonymiser)
+        import_file(
+            workspace,
+            FIXTURES / f"{name}.csv",
+            FIXTURES / f"{name}.yml",
+            pseudonymiser=pseudonymiser,
+        )
     return workspace
 
 
@@ -55,7 +60,10 @@ def test_full_export_is_valid_for_the_cybertnoc_model(workspace, pseudonymiser):
         for prop, values in data["properties"].items():
             if model[data["schema"]].get(prop).type.name == "country":
                 continue  # region codes such as 'xx' are cybertnoc's own
-            assert proxy.get(prop) == values
+            plain = [v for v in values if not is_pseudonym(v)]
+            # Pseudonyms of personal values (phones, e-mails, dates of birth) are cybertnoc's own:
+            # FtM's cleaning rejects them, every other value survives it.
+            assert [v for v in proxy.get(prop) if not is_pseudonym(v)] == plain
 
 
 def test_export_holds_no_raw_personal_value(workspace, pseudonymiser):

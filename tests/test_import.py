@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from cybertnoc.errors import ImportRejected, InvalidMapping, KeyMissing
 from cybertnoc.ingest import import_file, load_mapping
 from cybertnoc.store import read_audit_log
@@ -20,7 +20,9 @@ def _data_counts(ws):
 
 def test_import_transfers_builds_entities_relationships_and_provenance(workspace, pseudonymiser):
     result = import_file(
-        workspace, FIXTURES / "transfers.csv", FIXTURES / "transfers.yml",
+        workspace,
+        FIXTURES / "transfers.csv",
+        FIXTURES / "transfers.yml",
         pseudonymiser=pseudonymiser,
     )
     assert not result.skipped
@@ -32,7 +34,10 @@ def test_import_transfers_builds_entities_relationships_and_provenance(workspace
     assert result.flagged_rows == 1
     [warning] = result.problems
     assert (warning.line, warning.column, warning.value, warning.fatal) == (
-        5, "from_country", "Narnia", False,
+        5,
+        "from_country",
+        "Narnia",
+        False,
     )
     payments = entity_frame(workspace, "Payment", ["amount", "currency", "date"])
     assert sorted(payments["amount"]) == ["11800", "12000.00", "9400.50", "9500.00"]
@@ -59,8 +64,12 @@ def test_import_transfers_builds_entities_relationships_and_provenance(workspace
 
 
 def test_original_values_are_kept_beside_cleaned_ones(workspace, pseudonymiser):
-    import_file(workspace, FIXTURES / "transfers.csv", FIXTURES / "transfers.yml",
-                pseudonymiser=pseudonymiser)
+    import_file(
+        workspace,
+        FIXTURES / "transfers.csv",
+        FIXTURES / "transfers.yml",
+        pseudonymiser=pseudonymiser,
+    )
     rows = workspace.con.execute(
         "SELECT value, original_value FROM statements WHERE prop = 'country' ORDER BY value"
     ).fetchall()
@@ -72,7 +81,9 @@ def test_rejected_import_writes_nothing_and_reports_every_problem(workspace, pse
     before = _data_counts(workspace)
     with pytest.raises(ImportRejected) as info:
         import_file(
-            workspace, FIXTURES / "transfers_bad.csv", FIXTURES / "transfers.yml",
+            workspace,
+            FIXTURES / "transfers_bad.csv",
+            FIXTURES / "transfers.yml",
             pseudonymiser=pseudonymiser,
         )
     assert _data_counts(workspace) == before
@@ -111,21 +122,37 @@ def test_personal_columns_need_a_key(workspace):
 def test_a_different_key_is_refused_in_the_same_workspace(workspace, pseudonymiser):
     from cybertnoc.ethics import Pseudonymiser
 
-    import_file(workspace, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml",
-                pseudonymiser=pseudonymiser)
+    import_file(
+        workspace, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml", pseudonymiser=pseudonymiser
+    )
     with pytest.raises(KeyMissing, match="another key"):
-        import_file(workspace, FIXTURES / "transfers.csv", FIXTURES / "transfers.yml",
-                    pseudonymiser=Pseudonymiser(b"another-key-0123456789"))
+        import_file(
+            workspace,
+            FIXTURES / "transfers.csv",
+            FIXTURES / "transfers.yml",
+            pseudonymiser=Pseudonymiser(b"another-key-0123456789"),
+        )
 
 
-RAW_PERSONAL = ["Jane Doe", "Ivan Petrov", "1980-01-02", "7700900123", "jane.doe@example.org",
-                "ivan@example.com", "NL91ABNA0417164300"]
+RAW_PERSONAL = [
+    "Jane Doe",
+    "Ivan Petrov",
+    "1980-01-02",
+    "7700900123",
+    "jane.doe@example.org",
+    "ivan@example.com",
+    "NL91ABNA0417164300",
+]
 
 
 def test_personal_values_never_reach_the_workspace(workspace, pseudonymiser, tmp_path):
     for name in ("suspects", "transfers"):
-        import_file(workspace, FIXTURES / f"{name}.csv", FIXTURES / f"{name}.yml",
-                    pseudonymiser=pseudonymiser)
+        import_file(
+            workspace,
+            FIXTURES / f"{name}.csv",
+            FIXTURES / f"{name}.yml",
+            pseudonymiser=pseudonymiser,
+        )
     workspace.con.execute("CHECKPOINT")
     blob = (workspace.path / "workspace.duckdb").read_bytes().lower()
     for raw in RAW_PERSONAL:
@@ -142,8 +169,12 @@ def test_pseudonyms_are_stable_for_a_key_and_differ_across_keys(tmp_path):
 
     def names(key, where):
         with Workspace.create(tmp_path / where) as ws:
-            import_file(ws, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml",
-                        pseudonymiser=Pseudonymiser(key))
+            import_file(
+                ws,
+                FIXTURES / "suspects.csv",
+                FIXTURES / "suspects.yml",
+                pseudonymiser=Pseudonymiser(key),
+            )
             return sorted(entity_frame(ws, "Person", ["name"])["name"])
 
     a1 = names(b"key-one-0123456789abcdef", "a1")
@@ -169,8 +200,9 @@ def test_personal_values_are_withheld_from_error_reports(workspace, pseudonymise
 
 
 def test_crypto_wallet_entities_from_valid_addresses(workspace, pseudonymiser):
-    import_file(workspace, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml",
-                pseudonymiser=pseudonymiser)
+    import_file(
+        workspace, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml", pseudonymiser=pseudonymiser
+    )
     wallets = entity_frame(workspace, "CryptoWallet", ["publicKey", "holder"])
     assert list(wallets["publicKey"]) == ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]
     people = entity_frame(workspace, "Person", [])
@@ -241,7 +273,10 @@ def test_every_format_imports_the_same(tmp_path, pseudonymiser, fmt):
     with Workspace.create(tmp_path / "ws") as ws:
         result = import_file(ws, target, FIXTURES / "transfers.yml", pseudonymiser=pseudonymiser)
         assert (result.rows, result.entities, result.relationships, result.flagged_rows) == (
-            4, 7, 4, 1,
+            4,
+            7,
+            4,
+            1,
         )
         [warning] = result.problems
         assert warning.line == (None if fmt == "parquet" else (4 if fmt == "jsonl" else 5))

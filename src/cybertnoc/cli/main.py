@@ -88,7 +88,7 @@ class _Group(click.Group):
             _report_rejection(exc)
             sys.exit(EXIT_USER_ERROR)
         except CybertnocError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
             sys.exit(EXIT_USER_ERROR)
 
 
@@ -107,8 +107,11 @@ def _report_rejection(exc: ImportRejected, limit: int = 200) -> None:
         where = str(p.line) if p.line is not None else (f"row {p.row}" if p.row else "-")
         kind = "" if p.fatal else "[yellow](warning)[/] "
         table.add_row(
-            where, p.column or "-", "-" if p.value is None else repr(p.value), kind +
-            f"expected {p.expected}", p.hint
+            where,
+            p.column or "-",
+            "-" if p.value is None else repr(p.value),
+            kind + f"expected {p.expected}",
+            p.hint,
         )
     err.print(table)
     if len(exc.problems) > limit:
@@ -260,14 +263,32 @@ def sources(workspace: Path, as_json: bool) -> None:
         out.print("No sources yet. Import one with `cybertnoc import FILE --mapping MAP.yml`.")
         return
     table = Table(title=f"Sources in {workspace}", header_style="bold")
-    for col in ("id", "dataset", "file", "format", "rows", "flagged", "entities", "licence",
-                "sha256", "imported"):
-        table.add_column(col, justify="right" if col in ("id", "rows", "flagged", "entities")
-                         else "left")
+    for col in (
+        "id",
+        "dataset",
+        "file",
+        "format",
+        "rows",
+        "flagged",
+        "entities",
+        "licence",
+        "sha256",
+        "imported",
+    ):
+        table.add_column(
+            col, justify="right" if col in ("id", "rows", "flagged", "entities") else "left"
+        )
     for s in items:
         table.add_row(
-            str(s["source_id"]), s["dataset"], s["file_name"], s["format"], f"{s['rows']:,}",
-            f"{s['flagged_rows']:,}", f"{s['entities']:,}", s["licence"], s["content_hash"][:12],
+            str(s["source_id"]),
+            s["dataset"],
+            s["file_name"],
+            s["format"],
+            f"{s['rows']:,}",
+            f"{s['flagged_rows']:,}",
+            f"{s['entities']:,}",
+            s["licence"],
+            s["content_hash"][:12],
             s["imported_at"][:19],
         )
     out.print(table)
@@ -286,8 +307,9 @@ def stats(workspace: Path, as_json: bool) -> None:
     if as_json:
         _print_json(data)
         return
-    table = Table(title=f"Workspace {workspace} (schema {data['schema_version']})",
-                  header_style="bold")
+    table = Table(
+        title=f"Workspace {workspace} (schema {data['schema_version']})", header_style="bold"
+    )
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in data["tables"].items():
@@ -321,8 +343,14 @@ def audit(workspace: Path, as_json: bool, verify: bool) -> None:
         for col in ("seq", "at", "actor", "command", "sources", "outcome"):
             table.add_column(col)
         for e in entries:
-            table.add_row(str(e.seq), e.at.isoformat()[:19], e.actor, e.command,
-                          ",".join(map(str, e.sources)), e.outcome)
+            table.add_row(
+                str(e.seq),
+                e.at.isoformat()[:19],
+                e.actor,
+                e.command,
+                ",".join(map(str, e.sources)),
+                e.outcome,
+            )
         out.print(table)
         if verify:
             out.print("hash chain intact" if not broken else f"[red]broken at {broken}[/]")
@@ -339,8 +367,15 @@ def mappings(as_json: bool) -> None:
     items = []
     for name, path in builtin_mappings().items():
         m = load_mapping(path)
-        items.append({"name": name, "dataset": m.dataset, "title": m.title,
-                      "crime_area": m.crime_area, "path": str(path)})
+        items.append(
+            {
+                "name": name,
+                "dataset": m.dataset,
+                "title": m.title,
+                "crime_area": m.crime_area,
+                "path": str(path),
+            }
+        )
     if as_json:
         _print_json(items)
         return
@@ -361,11 +396,18 @@ def export() -> None:
 @export.command("ftm")
 @_workspace_option
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    default="-", show_default=True, help="Output file ('-' for stdout).",
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    show_default=True,
+    help="Output file ('-' for stdout).",
 )
 @click.option(
-    "--profile", type=click.Choice(["full", "strict"]), default="full", show_default=True,
+    "--profile",
+    type=click.Choice(["full", "strict"]),
+    default="full",
+    show_default=True,
     help="full: every entity incl. cybertnoc extensions (round-trips); strict: only what "
     "vanilla FollowTheMoney tools accept.",
 )
@@ -388,11 +430,19 @@ def export_ftm_cmd(workspace: Path, output: Path, profile: str) -> None:
 @cli.command()
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
-    "--scale", type=click.Choice(["small", "medium", "large"]), default="small",
-    show_default=True, help="small: seconds; large: millions of transactions.",
+    "--scale",
+    type=click.Choice(["small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="small: seconds; large: millions of transactions.",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Directory to write the synthetic world into.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the synthetic world into.",
+)
 @_json_option
 def synth(seed: int, scale: str, out_dir: Path, as_json: bool) -> None:
     """Generate a synthetic Cyber-TNOC world with ground truth (deterministic for a seed)."""
@@ -410,8 +460,7 @@ def synth(seed: int, scale: str, out_dir: Path, as_json: bool) -> None:
     if as_json:
         _print_json(manifest.as_dict() if hasattr(manifest, "as_dict") else manifest.__dict__)
         return
-    table = Table(title=f"Synthetic world in {out_dir} (seed {seed}, {scale})",
-                  header_style="bold")
+    table = Table(title=f"Synthetic world in {out_dir} (seed {seed}, {scale})", header_style="bold")
     for col in ("file", "format", "rows", "mapping"):
         table.add_column(col, justify="right" if col == "rows" else "left")
     for f in manifest.files:
@@ -420,11 +469,22 @@ def synth(seed: int, scale: str, out_dir: Path, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default="demo-output", show_default=True, help="Where the brief and workspace go.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="demo-output",
+    show_default=True,
+    help="Where the brief and workspace go.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the world.")
-@click.option("--scale", type=click.Choice(["small", "medium", "large"]), default="small",
-              show_default=True, help="Size of the synthetic world.")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="Size of the synthetic world.",
+)
 @_json_option
 def demo(out_dir: Path, seed: int, scale: str, as_json: bool) -> None:
     """Synthesise a world, import it, analyse it and write DIR/brief.html.
@@ -449,8 +509,10 @@ def demo(out_dir: Path, seed: int, scale: str, as_json: bool) -> None:
         _print_json(result.as_dict())
         return
     out.print(f"[bold green]Brief written:[/] {result.brief}", highlight=False)
-    out.print(f"Workspace: {result.workspace} (try: cybertnoc stats -w {result.workspace})",
-              highlight=False)
+    out.print(
+        f"Workspace: {result.workspace} (try: cybertnoc stats -w {result.workspace})",
+        highlight=False,
+    )
     for line in result.headlines:
         out.print(f"  • {line}", highlight=False)
 

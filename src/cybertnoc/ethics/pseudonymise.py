@@ -1,10 +1,10 @@
 """Pseudonymisation of personal identifiers at ingest.
 
 Every value of a column a mapping marks personal is replaced by a keyed hash before anything is
-written: ``HMAC-SHA256(key, normalised value)``, truncated to 128 bits and written as ``p:`` followed
-by 32 hex digits. The same key gives the same pseudonym for the same person across sources, so
-records can still be linked; without the key, a pseudonym cannot be reversed by hashing guesses
-(unlike a plain hash of a name or phone number).
+written: ``HMAC-SHA256(key, normalised value)``, truncated to 128 bits and written as ``p:``
+followed by 32 hex digits. The same key gives the same pseudonym for the same person across
+sources, so records can still be linked; without the key, a pseudonym cannot be reversed by
+hashing guesses (unlike a plain hash of a name or phone number).
 
 The key comes from the environment variable ``CYBERTNOC_KEY`` or from a key file given on the
 command line, which must live outside the workspace. cybertnoc never writes the key: not into the
@@ -65,7 +65,8 @@ def load_key(key_file: str | os.PathLike[str] | None = None, *, workspace: Path 
     if len(key) < MIN_KEY_LENGTH:
         raise KeyMissing(
             f"The key from {origin} is {len(key)} characters long; use at least "
-            f"{MIN_KEY_LENGTH} (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            f"{MIN_KEY_LENGTH} (for example: "
+            "python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     return key
 

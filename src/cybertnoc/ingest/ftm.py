@@ -26,7 +26,7 @@ from followthemoney import model as ftm_model
 from followthemoney.types import registry
 
 from cybertnoc.errors import ImportRejected, InvalidValue, Problem
-from cybertnoc.ethics.pseudonymise import Pseudonymiser
+from cybertnoc.ethics.pseudonymise import Pseudonymiser, is_pseudonym
 from cybertnoc.ingest.importer import (
     ImportResult,
     _Importer,
@@ -38,6 +38,7 @@ from cybertnoc.ingest.mapping import Mapping
 from cybertnoc.ingest.readers import Row
 from cybertnoc.model import EXTENSION_SCHEMATA, get_model
 from cybertnoc.model.types import clean_value
+from cybertnoc.store._duck import first_row
 from cybertnoc.store.workspace import Workspace
 
 __all__ = ["PROFILES", "export_ftm", "import_ftm", "iter_ftm_entities"]
@@ -63,7 +64,8 @@ def iter_ftm_entities(ws: Workspace, *, profile: str = "full") -> Iterator[dict[
         extension_ids = {
             r[0]
             for r in ws.con.execute(
-                f"SELECT id FROM entities WHERE schema IN ({', '.join('?' * len(EXTENSION_SCHEMATA))})",
+                "SELECT id FROM entities WHERE schema IN "
+                f"({', '.join('?' * len(EXTENSION_SCHEMATA))})",
                 list(EXTENSION_SCHEMATA),
             ).fetchall()
         }
@@ -201,8 +203,12 @@ class _FtmImporter(_Importer):
                             ctx, f"properties.{prop_name}", value, exc.expected, exc.hint, False
                         )
                         continue
+                elif prop.type.name == "entity" or is_pseudonym(value):
+                    # A pseudonym stands for a personal value (a phone, a date of birth) that
+                    # FtM's own cleaning would reject; it is kept as it is.
+                    cleaned = value
                 else:
-                    cleaned = value if prop.type.name == "entity" else prop.type.clean(value)
+                    cleaned = prop.type.clean(value)
                 if cleaned is None:
                     self.problem(
                         ctx,
@@ -320,9 +326,11 @@ def import_ftm(
             [Problem(str(path), None, None, None, None, "an existing file", "Check the path")],
         )
     content_hash = file_hash(path)
-    row = ws.con.execute(
-        "SELECT source_id, dataset FROM sources WHERE content_hash = ?", [content_hash]
-    ).fetchone()
+    row = first_row(
+        ws.con.execute(
+            "SELECT source_id, dataset FROM sources WHERE content_hash = ?", [content_hash]
+        )
+    )
     if row is not None:
         msg = f"{path.name} was imported before as source {row[0]}; nothing to do"
         return ImportResult(str(path), row[1], int(row[0]), skipped=True, message=msg)

@@ -36,6 +36,7 @@ from cybertnoc.ingest.mapping import EntityMapping, Mapping, PropertyMapping, lo
 from cybertnoc.ingest.readers import Row, open_reader
 from cybertnoc.model import get_model
 from cybertnoc.model.types import clean_money, clean_value
+from cybertnoc.store._duck import first_row
 from cybertnoc.store.audit import append_audit
 from cybertnoc.store.workspace import Workspace
 
@@ -439,7 +440,8 @@ class _Importer:
                         None,
                         None,
                         f"the entity {pm.entity!r} (for {ent.schema}.{pm.prop})",
-                        f"Its key column(s) are empty in this row; {ent.name}.{pm.prop} is required",
+                        "Its key column(s) are empty in this row; "
+                        f"{ent.name}.{pm.prop} is required",
                         True,
                     )
                 return
@@ -607,7 +609,7 @@ class _Importer:
                    any_value(dataset), any_value(source_id), min(first_seen), max(last_seen)
             FROM stg_entities WHERE id NOT IN (SELECT id FROM entities) GROUP BY id
             """
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchall()[0][0]  # type: ignore[index]
         con.execute(
             """
             UPDATE statements SET first_seen = least(statements.first_seen, s.first_seen),
@@ -627,7 +629,7 @@ class _Importer:
                    min(row_number), min(first_seen), max(last_seen)
             FROM stg_statements WHERE id NOT IN (SELECT id FROM statements) GROUP BY id
             """
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchall()[0][0]  # type: ignore[index]
         # Statements keep the entity's final schema.
         con.execute(
             """
@@ -646,7 +648,7 @@ class _Importer:
                               WHERE r.id = s.id AND r.source = s.source AND r.target = s.target)
             GROUP BY id, source, target
             """
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchall()[0][0]  # type: ignore[index]
         con.execute("INSERT INTO records SELECT * FROM stg_records")
         return counts
 
@@ -695,7 +697,7 @@ class _Importer:
         con.execute("BEGIN TRANSACTION")
         try:
             self.source_id = int(
-                con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchone()[0]  # type: ignore[index]
+                con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchall()[0][0]  # type: ignore[index]
             )
             self.create_staging()
             for batch in batches:
@@ -790,7 +792,7 @@ def _count_rows(reader: Any) -> int:
     relation = getattr(reader, "_relation", None)
     if relation is not None:
         try:
-            return int(relation.aggregate("count(*)").fetchone()[0])
+            return int(relation.aggregate("count(*)").fetchall()[0][0])
         except Exception:  # counting is only for the progress bar
             return 0
     sheet = getattr(reader, "_sheet", None)
@@ -876,7 +878,8 @@ def import_file(
         if pseudonymiser is None:
             raise KeyMissing(
                 f"The mapping {mapping.name} marks personal columns "
-                f"({', '.join(sorted(mapping.personal))}), which are pseudonymised at ingest with a "
+                f"({', '.join(sorted(mapping.personal))}), which are pseudonymised at ingest "
+                "with a "
                 "keyed hash, and no key was given. Set the environment variable CYBERTNOC_KEY or "
                 "pass --key-file FILE (a file outside the workspace holding at least 16 random "
                 "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`)."
@@ -889,13 +892,14 @@ def import_file(
                 "so linkage would silently fail. Use the workspace's key, or a new workspace."
             )
     content_hash = file_hash(path)
-    row = ws.con.execute(
-        "SELECT source_id, dataset FROM sources WHERE content_hash = ?", [content_hash]
-    ).fetchone()
+    row = first_row(
+        ws.con.execute(
+            "SELECT source_id, dataset FROM sources WHERE content_hash = ?", [content_hash]
+        )
+    )
     if row is not None:
         msg = (
-            f"{path.name} was imported before as source {row[0]} (dataset {row[1]}); "
-            "nothing to do"
+            f"{path.name} was imported before as source {row[0]} (dataset {row[1]}); nothing to do"
         )
         log.info(msg)
         return ImportResult(str(path), row[1], int(row[0]), skipped=True, message=msg)

@@ -21,8 +21,8 @@ from cybertnoc.errors import InvalidMapping
 from cybertnoc.model import get_model
 
 __all__ = [
-    "FORMATS",
     "CLEANER_TYPES",
+    "FORMATS",
     "EntityMapping",
     "Mapping",
     "PropertyMapping",
@@ -116,9 +116,7 @@ class PropertyMapping:
         if self.column:
             return (self.column,)
         if self.template:
-            return tuple(
-                name for _, name, _, _ in string.Formatter().parse(self.template) if name
-            )
+            return tuple(name for _, name, _, _ in string.Formatter().parse(self.template) if name)
         return self.columns
 
 
@@ -234,7 +232,9 @@ def parse_mapping(data: Any, name: str = "<mapping>", content_hash: str = "") ->
         bad("options", "must be a mapping such as `{delimiter: ';'}`")
         options = {}
     for key in sorted(set(options) - _READER_OPTIONS):
-        bad(f"options.{key}", f"unknown reader option (known: {', '.join(sorted(_READER_OPTIONS))})")
+        bad(
+            f"options.{key}", f"unknown reader option (known: {', '.join(sorted(_READER_OPTIONS))})"
+        )
     crime_area = str(data.get("crime_area") or "general")
     if crime_area not in CRIME_AREAS:
         bad("crime_area", f"{crime_area!r} is not one of {', '.join(CRIME_AREAS)}")
@@ -364,7 +364,8 @@ def parse_mapping(data: Any, name: str = "<mapping>", content_hash: str = "") ->
     order = _dependency_order(entities, problems)
     if problems:
         raise InvalidMapping(
-            f"Mapping {name} has {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems)
+            f"Mapping {name} has {len(problems)} problem(s):\n"
+            + "\n".join(f"  {p}" for p in problems)
         )
     return Mapping(
         dataset=dataset,

@@ -1,8 +1,8 @@
 """Readers: rows of CSV, TSV, JSON lines, Parquet and XLSX files, with their line numbers.
 
 CSV, TSV, JSON lines and Parquet are read through DuckDB (streamed as Arrow record batches); XLSX
-through openpyxl, as DuckDB's excel extension would have to be downloaded at run time. Every value is
-handed on as text (or a list of texts), exactly as written, so that validation sees the original.
+through openpyxl, as DuckDB's excel extension would have to be downloaded at run time. Every value
+is handed on as text (or a list of texts), exactly as written, so that validation sees the original.
 
 Line numbers are 1-based lines of the file where a record starts: for CSV/TSV the header is line 1
 and newlines inside quoted fields are counted; for JSON lines one record is one line; for XLSX the
@@ -144,6 +144,7 @@ class TableReader:
             ).fetchall()
         except duckdb.Error:
             return
+        separator = self.options.get("delimiter") or ("\t" if self.format == "tsv" else ",")
         for line, column, error_type, csv_line, message in rows:
             self._rejected[int(line)] = (1 + str(csv_line or "").count("\n"), len(self.problems))
             self.problems.append(
@@ -153,8 +154,7 @@ class TableReader:
                     line=int(line),
                     column=column,
                     value=None,
-                    expected=f"{len(self.columns)} fields separated by "
-                    f"{self.options.get('delimiter') or (chr(9) if self.format == 'tsv' else ',')!r}",
+                    expected=f"{len(self.columns)} fields separated by {separator!r}",
                     hint=f"{error_type.lower()}: {message}. Fix the line, or quote fields that "
                     "contain the separator",
                 )
@@ -168,7 +168,9 @@ class TableReader:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises several unrelated types
             self.problems.append(
-                Problem(str(self.path), None, None, None, None, "a readable XLSX workbook", str(exc))
+                Problem(
+                    str(self.path), None, None, None, None, "a readable XLSX workbook", str(exc)
+                )
             )
             return
         sheet_name = self.options.get("sheet")
@@ -201,7 +203,11 @@ class TableReader:
         if self._relation is None:
             return
         try:
-            reader = self._relation.fetch_record_batch(batch_size)
+            # DuckDB 2.x streams with to_arrow_reader; 1.x names it fetch_record_batch.
+            stream = getattr(self._relation, "to_arrow_reader", None)
+            if stream is None:
+                stream = self._relation.fetch_record_batch
+            reader = stream(batch_size)
         except duckdb.Error as exc:
             self.problems.append(
                 Problem(

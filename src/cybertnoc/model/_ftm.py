@@ -1,4 +1,4 @@
-"""The cybertnoc model: FollowTheMoney's schemata plus the cybertnoc extensions, all declared as data."""
+"""The cybertnoc model: FollowTheMoney's schemata plus cybertnoc's extensions, declared as data."""
 
 from __future__ import annotations
 

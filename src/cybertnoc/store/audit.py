@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cybertnoc import __version__
+from cybertnoc.store._duck import first_row
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,7 +66,7 @@ def append_audit(
     The caller decides the transaction: inside an import, the entry commits or rolls back with it.
     Arguments must not contain secrets; callers pass paths and options, never keys.
     """
-    row = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    row = first_row(con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
     seq, prev_hash = (row[0] + 1, row[1]) if row else (1, _GENESIS)
     at = datetime.now(UTC).replace(microsecond=0)
     fields = [

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from cybertnoc.store._duck import first_row
 from cybertnoc.store.workspace import Workspace
 
 __all__ = ["entity_frame", "list_sources", "relationship_frame", "workspace_stats"]
@@ -53,7 +54,7 @@ def workspace_stats(ws: Workspace) -> dict[str, Any]:
             "SELECT schema, count(*) FROM relationships GROUP BY schema ORDER BY count(*) DESC"
         ).fetchall()
     )
-    flagged = con.execute("SELECT count(*) FROM records WHERE flagged").fetchone()
+    flagged = first_row(con.execute("SELECT count(*) FROM records WHERE flagged"))
     return {
         "workspace": str(ws.path),
         "schema_version": ws.schema_version,

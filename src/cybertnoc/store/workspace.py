@@ -24,6 +24,7 @@ import duckdb
 
 from cybertnoc import __version__
 from cybertnoc.errors import WorkspaceError
+from cybertnoc.store._duck import first_row
 from cybertnoc.store.audit import append_audit
 from cybertnoc.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -168,12 +169,15 @@ class Workspace:
     # -- schema -------------------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
-        has = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()
+        has = first_row(
+            self.con.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_name = 'schema_migrations'"
+            )
+        )
         if not has or not has[0]:
             return 0
-        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        row = first_row(self.con.execute("SELECT max(version) FROM schema_migrations"))
         return int(row[0] or 0) if row else 0
 
     def _migrate(self) -> None:
@@ -216,12 +220,12 @@ class Workspace:
     def table_counts(self) -> dict[str, int]:
         """Row counts of the main tables."""
         return {
-            t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+            t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])  # type: ignore[index]
             for t in _TABLES
         }
 
     def get_meta(self, key: str) -> str | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = first_row(self.con.execute("SELECT value FROM meta WHERE key = ?", [key]))
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:

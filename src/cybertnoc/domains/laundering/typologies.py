@@ -981,7 +981,7 @@ def _search_cycles(
                           list_append(verts, y) AS verts, list_append(path, r_y) AS path
                    FROM step s WHERE y <> u {prune}"""
             )
-            size = con.execute("SELECT count(*) FROM frontier").fetchone()[0]  # type: ignore[index]
+            size = con.execute("SELECT count(*) FROM frontier").fetchall()[0][0]  # type: ignore[index]
             explored += size
             if size == 0:
                 break

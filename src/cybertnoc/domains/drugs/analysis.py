@@ -1,0 +1,96 @@
+"""Drug trafficking in a workspace: seizure routes offline, listing routes online, compared.
+
+Reads ``Seizure`` entities (origin, transit, destination, quantity, drug) and ``Listing`` entities
+(ships-from, ships-to, market, category) and builds route tables with
+:func:`~cybertnoc.domains.drugs.seizure_routes` and :func:`~cybertnoc.domains.drugs.listing_routes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cybertnoc.domains.drugs.routes import compare_routes, listing_routes, seizure_routes
+from cybertnoc.store.queries import entity_frame
+from cybertnoc.store.workspace import Workspace
+
+__all__ = ["DrugFindings", "analyse", "listings_frame", "seizures_frame"]
+
+
+def seizures_frame(ws: Workspace) -> pd.DataFrame:
+    """Seizures: ``id, drug, quantity, unit, date, country, origin, transit, destination``."""
+    frame = entity_frame(
+        ws,
+        "Seizure",
+        ["drug", "quantity", "unit", "date", "country", "origin", "transit", "destination"],
+    )
+    frame["quantity"] = pd.to_numeric(frame["quantity"], errors="coerce")
+    return frame
+
+
+def listings_frame(ws: Workspace) -> pd.DataFrame:
+    """Listings, one row per ships-from x ships-to pair: ``id, market, category, ships_from,
+    ships_to, amount, currency, vendor``."""
+    frame = entity_frame(
+        ws, "Listing", ["market", "category", "amount", "currency", "vendor"], first_only=True
+    )
+    places = entity_frame(ws, "Listing", ["shipsFrom", "shipsTo"], first_only=False)
+    frame = frame.merge(places[["id", "shipsFrom", "shipsTo"]], on="id", how="left")
+    frame["ships_from"] = frame["shipsFrom"].map(lambda v: v if isinstance(v, list) else [])
+    frame["ships_to"] = frame["shipsTo"].map(lambda v: v if isinstance(v, list) else [])
+    frame = frame.drop(columns=["shipsFrom", "shipsTo"])
+    frame = frame.explode("ships_from").explode("ships_to")
+    frame["amount"] = pd.to_numeric(frame["amount"], errors="coerce")
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DrugFindings:
+    seizures: int
+    seizure_quantity_by_drug: pd.DataFrame
+    seizure_routes: pd.DataFrame
+    listings: int
+    vendors: int
+    markets: dict[str, int]
+    categories: dict[str, int]
+    listing_routes: pd.DataFrame
+    comparison: dict[str, Any]
+
+
+def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
+    """Route tables for seizures and listings, and their comparison on the top ``top`` routes."""
+    seizures = seizures_frame(ws)
+    listings = listings_frame(ws)
+    if not seizures.empty:
+        s_routes = seizure_routes(seizures.dropna(subset=["origin", "destination"], how="all"))
+        by_drug = (
+            seizures.groupby(["drug", "unit"], dropna=False)["quantity"]
+            .agg(["count", "sum"])
+            .reset_index()
+            .sort_values("sum", ascending=False)
+        )
+    else:
+        s_routes = pd.DataFrame(columns=["source", "target", "count", "quantity", "share"])
+        by_drug = pd.DataFrame(columns=["drug", "unit", "count", "sum"])
+    usable = listings.dropna(subset=["ships_from", "ships_to"])
+    if not usable.empty:
+        l_routes = listing_routes(usable)
+    else:
+        l_routes = pd.DataFrame(columns=["source", "target", "count", "share"])
+    comparison: dict[str, Any] = {}
+    if not s_routes.empty and not l_routes.empty:
+        comparison = compare_routes(l_routes, s_routes, top=top)
+    unique = listings.drop_duplicates("id")
+    return DrugFindings(
+        seizures=len(seizures),
+        seizure_quantity_by_drug=by_drug,
+        seizure_routes=s_routes,
+        listings=len(unique),
+        vendors=int(unique["vendor"].nunique()) if not unique.empty else 0,
+        markets={str(k): int(v) for k, v in unique["market"].value_counts().items()},
+        categories={str(k): int(v) for k, v in unique["category"].value_counts().items()},
+        listing_routes=l_routes,
+        comparison=comparison,
+    )
