@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cybertnoc.store._duck import first_row
@@ -77,7 +78,8 @@ def entity_frame(
     """One row per entity of ``schema`` with one column per property in ``props``.
 
     Multi-valued properties give their smallest value when ``first_only`` (the default), else a
-    list. The frame has the columns ``id``, ``schema``, ``source_id`` and then ``props``.
+    list (empty where the entity has no value). The frame has the columns ``id``, ``schema``,
+    ``source_id`` and then ``props``.
     """
     schemata = [schema] if isinstance(schema, str) else list(schema)
     agg = "min(s.value)" if first_only else "list(s.value ORDER BY s.value)"
@@ -95,7 +97,18 @@ def entity_frame(
         GROUP BY e.id, e.schema, e.source_id
         ORDER BY e.id
     """
-    return ws.con.execute(sql, params).df()
+    frame = ws.con.execute(sql, params).df()
+    if not first_only:
+        # DuckDB 2.x hands lists to pandas as numpy arrays, 1.x as lists: always give lists.
+        for prop in props:
+            frame[prop] = frame[prop].map(_as_list)
+    return frame
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return list(value)
+    return []
 
 
 def relationship_frame(ws: Workspace, schema: str | list[str] | None = None) -> pd.DataFrame:

@@ -17,7 +17,13 @@ from cybertnoc.domains.laundering.typologies import TYPOLOGIES, detect_all
 from cybertnoc.store.queries import entity_frame
 from cybertnoc.store.workspace import Workspace
 
-__all__ = ["LaunderingFindings", "analyse", "payments_frame"]
+__all__ = [
+    "MAX_COUNTERPARTIES",
+    "LaunderingFindings",
+    "analyse",
+    "counterparties",
+    "payments_frame",
+]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "structuring__margin": 0.1,
     "structuring__min_count": 3,
 }
+
+#: Accounts with more distinct counterparties than this over the screened ledger (merchants,
+#: payroll and utility accounts) are screened apart: rules that look for many counterparties
+#: within a week fire on them all the time. Their alerts are counted, not shown.
+MAX_COUNTERPARTIES = 50
 
 
 def payments_frame(ws: Workspace) -> pd.DataFrame:
@@ -80,15 +91,34 @@ class LaunderingFindings:
     transactions_flagged: dict[str, int]
     params: dict[str, Any] = field(default_factory=dict)
     truncated: bool = False
+    hubs: dict[str, int] = field(default_factory=dict)
+    set_aside: dict[str, int] = field(default_factory=dict)
 
 
-def analyse(ws: Workspace, **params: Any) -> LaunderingFindings:
+def counterparties(tx: pd.DataFrame) -> pd.Series:
+    """Distinct counterparties (sent to or received from) of every account of ``tx``."""
+    pairs = pd.concat(
+        [
+            tx[["source", "target"]].set_axis(["account", "other"], axis=1),
+            tx[["target", "source"]].set_axis(["account", "other"], axis=1),
+        ]
+    ).drop_duplicates()
+    return pairs.groupby("account").size()
+
+
+def analyse(
+    ws: Workspace, *, max_counterparties: int | None = MAX_COUNTERPARTIES, **params: Any
+) -> LaunderingFindings:
     """Screen the workspace's payments with the typology rules.
 
     Parameters
     ----------
     ws : Workspace
         The workspace to read.
+    max_counterparties : int, optional
+        Alerts that involve an account with more distinct counterparties than this over the
+        ledger (a merchant, an employer) are set aside and counted in ``set_aside``; see
+        :data:`MAX_COUNTERPARTIES`. None keeps every alert.
     **params
         Rule parameters for :func:`~cybertnoc.domains.laundering.detect_all`; defaults in
         :data:`DEFAULT_PARAMS`.
@@ -100,6 +130,8 @@ def analyse(ws: Workspace, **params: Any) -> LaunderingFindings:
     volume: dict[str, dict[str, float]] = {}
     counts: dict[str, dict[str, int]] = {}
     flagged: dict[str, int] = {}
+    hubs: dict[str, int] = {}
+    set_aside: dict[str, int] = {}
     all_matches = []
     truncated = False
     for rail in ("bank", "crypto"):
@@ -113,6 +145,13 @@ def analyse(ws: Workspace, **params: Any) -> LaunderingFindings:
         }
         matches = detect_all(tx[["tx_id", "source", "target", "amount", "timestamp"]], **settings)
         truncated = truncated or bool(matches.attrs.get("truncated"))
+        if max_counterparties is not None and not matches.empty:
+            degree = counterparties(tx)
+            hub_ids = set(degree.index[degree > max_counterparties])
+            involved = matches["accounts"].map(hub_ids.intersection).map(bool)
+            hubs[rail] = len(hub_ids)
+            set_aside[rail] = int(involved.sum())
+            matches = matches[~involved].reset_index(drop=True)
         matches = matches.assign(rail=rail)
         all_matches.append(matches)
         counts[rail] = {t: int((matches["typology"] == t).sum()) for t in TYPOLOGIES}
@@ -133,6 +172,8 @@ def analyse(ws: Workspace, **params: Any) -> LaunderingFindings:
         matches=matches,
         counts=counts,
         transactions_flagged=flagged,
-        params=settings,
+        params={**settings, "max_counterparties": max_counterparties},
         truncated=truncated,
+        hubs=hubs,
+        set_aside=set_aside,
     )

@@ -1,0 +1,586 @@
+"""Brief sections from domain findings: words, tables and charts around numbers computed below.
+
+Each function takes the findings object of one domain (or the network measures) and lays it out
+as a :class:`~cybertnoc.report.Section`. Nothing here computes a finding: sorting, picking the
+top rows and formatting are all it does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cybertnoc.domains.drugs.analysis import DrugFindings
+from cybertnoc.domains.laundering.analysis import LaunderingFindings
+from cybertnoc.domains.malware.analysis import MalwareFindings
+from cybertnoc.domains.slavery.analysis import SlaveryFindings
+from cybertnoc.model.types import country_label
+from cybertnoc.network.analysis import NetworkFindings
+from cybertnoc.report import charts
+from cybertnoc.report._brief import (
+    Block,
+    Callout,
+    KeyFigure,
+    MethodNote,
+    Paragraph,
+    Section,
+    Table,
+)
+
+__all__ = [
+    "METHODS",
+    "drugs_section",
+    "laundering_section",
+    "malware_section",
+    "network_section",
+    "slavery_section",
+]
+
+TYPOLOGY_LABELS = {
+    "fan_out": "Fan-out",
+    "fan_in": "Fan-in",
+    "gather_scatter": "Gather-scatter",
+    "scatter_gather": "Scatter-gather",
+    "cycle": "Cycle",
+    "structuring": "Structuring",
+}
+
+#: The methods a workspace brief uses, with their references.
+METHODS: dict[str, MethodNote] = {
+    "network": MethodNote(
+        "Social network analysis of the co-offending network",
+        "People and phone lines are nodes; calls, associations and other ties recorded in the "
+        "sources are edges, weighted by the number of ties. Degree, betweenness (Brandes' "
+        "algorithm, normalised), closeness, eigenvector centrality (per component), Burt's "
+        "constraint and clustering are computed per actor; communities by the Louvain method "
+        "with a fixed seed.",
+        "Freeman (1977) Sociometry 40:35-41; Brandes (2001) J. Math. Sociol. 25:163-177; "
+        "Burt (1992) Structural Holes; Blondel et al. (2008) J. Stat. Mech. P10008",
+    ),
+    "drugs": MethodNote(
+        "Trafficking routes offline and online",
+        "Seizure records give origin → destination routes (transit legs split); darknet "
+        "listings give ships-from → ships-to routes, one per pair of places a listing names. "
+        "Messy place names are cleaned to ISO 3166 codes; regions and unknown places are kept "
+        "apart. The two rankings are compared by Spearman rank correlation over the union of "
+        "their top routes.",
+        "Dittus, Wright & Graham (2018) Platform criminalism, WWW '18; UNODC World Drug Report",
+    ),
+    "laundering": MethodNote(
+        "Laundering typology rules",
+        "Transparent rules on the payment graph: fan-in and fan-out (one account with many "
+        "counterparties within a window), gather-scatter and scatter-gather, time-respecting "
+        "cycles of bounded length, and structuring (repeated deposits just below a reporting "
+        "threshold). Alerts that involve very high-volume accounts (merchants, payroll) are "
+        "counted and set aside. Every alert names its accounts, transactions and rule.",
+        "Altman et al. (2023) Realistic synthetic financial transactions for anti-money "
+        "laundering models, NeurIPS Datasets and Benchmarks; FATF (2018) Professional Money "
+        "Laundering",
+    ),
+    "slavery": MethodNote(
+        "Advert groups by shared contact",
+        "Adverts that share a contact selector (phone, e-mail, handle; pseudonymised at ingest) "
+        "are linked, and groups are the connected components of these links (union-find). "
+        "Contacts shared by very many adverts are not used. Groups are compared with case "
+        "records that name a linked advert.",
+        "Ibanez & Suthers (2014) HICSS; Keskin et al. (2021) Cracking sex trafficking, KDD",
+    ),
+    "malware": MethodNote(
+        "Infection curve and random constant spread model",
+        "Infections are counted per hour; the cumulative curve is fitted with the logistic "
+        "model I(t) = N / (1 + exp(-K (t - t0))) by weighted logit regression refined by "
+        "non-linear least squares. The doubling time early in the outbreak is ln 2 / K.",
+        "Staniford, Paxson & Weaver (2002) How to 0wn the Internet in your spare time, "
+        "USENIX Security",
+    ),
+}
+
+
+def _n(value: float | int) -> str:
+    return f"{value:,.0f}"
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+
+def _place(code: object) -> str:
+    text = str(code)
+    try:
+        label = country_label(text)
+    except Exception:  # an unknown code is shown as it is
+        return text
+    return label or text
+
+
+def _route(source: object, target: object) -> str:
+    return f"{_place(source)} → {_place(target)}"
+
+
+def _routes(pairs: list[str]) -> str:
+    """``["DE->FR", ...]`` as place names."""
+    names = [_route(*p.split("->", 1)) if "->" in p else p for p in pairs]
+    return ", ".join(names) or "none"
+
+
+_LONG_ID = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{32}\b")
+
+
+def _short_ids(text: str) -> str:
+    """Entity ids (40 hex digits) shortened to their first 8 for reading."""
+    return _LONG_ID.sub(r"\1…", text)
+
+
+def _top(counts: Mapping[str, int], k: int = 3) -> str:
+    items = list(counts.items())[:k]
+    return ", ".join(f"{name} ({value:,})" for name, value in items)
+
+
+# -- network --------------------------------------------------------------------------------------
+def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
+    """The co-offending network: size, cohesion, brokers and communities."""
+    s = net.summary
+    if not s.get("nodes"):
+        return Section(
+            "network",
+            "Organised groups: the co-offending network",
+            "No ties between people were found in the workspace.",
+            [Paragraph("Import call records or other ties between people to see the network.")],
+        )
+    table = net.table
+    top = table.head(10)
+    n_comm = len(set(net.communities.values()))
+    label = net.labels
+    lead = (
+        f"The network links **{_n(s['nodes'])} actors** by **{_n(s['edges'])} ties**; "
+        f"{n_comm} communities stand out, and a handful of brokers hold it together."
+    )
+    blocks: list[Block] = [
+        KeyFigure(
+            "Actors",
+            _n(s["nodes"]),
+            note="people and phone lines",
+            provenance="relationships table",
+        ),
+        KeyFigure("Ties", _n(s["edges"])),
+        KeyFigure("Density", f"{s['density']:.4f}", note="share of possible ties present"),
+        KeyFigure(
+            "Largest component",
+            _pct(s["largest_component_share"], 1),
+            note=f"of actors, in {s['components']} component(s)",
+        ),
+        Paragraph(
+            f"The average actor has {s['mean_degree']:.1f} contacts (median "
+            f"{s['median_degree']:.0f}, maximum {s['max_degree']}): a few people are tied to "
+            "many, as is typical of criminal networks. Clustering is "
+            f"{s['average_clustering']:.3f} and degree assortativity "
+            + (
+                f"{s['degree_assortativity']:.2f}"
+                if s.get("degree_assortativity") is not None
+                else "undefined"
+            )
+            + f". Louvain communities reach a modularity of {net.modularity:.2f}."
+        ),
+    ]
+    sizes = dict(zip(table["node"], table["betweenness"], strict=True))
+    groups = {n: f"community {c + 1}" for n, c in net.communities.items()}
+    first = top.iloc[0]
+    blocks.append(
+        charts.network_chart(
+            net.edges,
+            groups=groups,
+            sizes=sizes,
+            labels=label,
+            caption="The co-offending network, coloured by Louvain community, node size by "
+            "betweenness. Labels are pseudonyms.",
+            alt=f"{s['nodes']} actors in {n_comm} communities; {label.get(first['node'])} has "
+            f"the highest betweenness ({first['betweenness']:.3f}).",
+            seed=seed,
+            group_title="Community",
+        )
+    )
+    shown = pd.DataFrame(
+        {
+            "actor (pseudonym)": [label.get(n, str(n)) for n in top["node"]],
+            "community": [net.communities.get(n, -1) + 1 for n in top["node"]],
+            "degree": top["degree"].astype(int),
+            "betweenness": top["betweenness"].round(3),
+            "closeness": top["closeness"].round(3),
+            "constraint": top["constraint"].round(3),
+        }
+    )
+    blocks.append(
+        Table.from_dataframe(
+            shown,
+            "Brokers: the ten actors with the highest betweenness. Low constraint means the "
+            "actor spans structural holes between otherwise unconnected contacts.",
+        )
+    )
+    blocks.append(
+        Callout(
+            "Wiretap and arrest data show who police watched: missing ties are likely, so "
+            "centrality ranks are estimates, not facts.",
+            "warning",
+        )
+    )
+    return Section("network", "Organised groups: the co-offending network", lead, blocks)
+
+
+# -- drugs ----------------------------------------------------------------------------------------
+def drugs_section(f: DrugFindings) -> Section:
+    """Offline seizure routes and online listing routes, side by side."""
+    blocks: list[Block] = [
+        KeyFigure("Seizures", _n(f.seizures), provenance="Seizure entities"),
+        KeyFigure("Darknet listings", _n(f.listings), provenance="Listing entities"),
+        KeyFigure("Vendors", _n(f.vendors)),
+        KeyFigure("Markets", _n(len(f.markets))),
+    ]
+    lead_parts = []
+    s_routes, l_routes = f.seizure_routes, f.listing_routes
+    if not s_routes.empty:
+        a = s_routes.iloc[0]
+        lead_parts.append(
+            f"**{_route(a['source'], a['target'])}** leads the seizure routes "
+            f"({_n(a['count'])} seizures)"
+        )
+        blocks.append(
+            charts.flow_chart(
+                [
+                    (_place(r.source), _place(r.target), float(r.count))
+                    for r in s_routes.head(10).itertuples()
+                ],
+                title="Offline: seizure routes",
+                xlabel="seizures",
+                caption="The ten largest routes in the seizure records (origin → destination).",
+                alt=f"{_route(a['source'], a['target'])} leads with {a['count']} seizures.",
+            )
+        )
+    if not l_routes.empty:
+        b = l_routes.iloc[0]
+        lead_parts.append(
+            f"**{_route(b['source'], b['target'])}** leads online ({_n(b['count'])} listings)"
+        )
+        blocks.append(
+            charts.flow_chart(
+                [
+                    (_place(r.source), _place(r.target), float(r.count))
+                    for r in l_routes.head(10).itertuples()
+                ],
+                title="Online: darknet listing routes",
+                xlabel="listings",
+                caption="The ten largest ships-from → ships-to routes of darknet listings.",
+                alt=f"{_route(b['source'], b['target'])} leads with {b['count']} listings.",
+            )
+        )
+    c = f.comparison
+    if c:
+        blocks.append(
+            Paragraph(
+                f"Of the top {c['top']} routes, **{c['overlap']}** appear in both views "
+                f"(Spearman rank correlation {c['spearman']:.2f} over {c['n_routes']} routes). "
+                f"Only online: {_routes(c['only_online'][:5])}. "
+                f"Only offline: {_routes(c['only_offline'][:5])}."
+            )
+        )
+        rows = pd.DataFrame(c["routes"])
+        rows = pd.DataFrame(
+            {
+                "route": [_route(r["source"], r["target"]) for r in c["routes"]],
+                "listings": rows["online"].astype(int),
+                "seizures": rows["offline"].astype(int),
+                "rank online": [f"{v:g}" for v in rows["online_rank"]],
+                "rank offline": [f"{v:g}" for v in rows["offline_rank"]],
+            }
+        )
+        blocks.append(
+            Table.from_dataframe(
+                rows,
+                "Top routes online and offline, with their ranks (tied routes share the mean "
+                "rank).",
+                numeric={1, 2, 3, 4},
+            )
+        )
+    if f.markets:
+        blocks.append(
+            charts.bar_chart(
+                list(f.markets),
+                list(f.markets.values()),
+                title="Listings by market",
+                xlabel="listings",
+                caption="Distinct listings per darknet market.",
+                alt=f"{next(iter(f.markets))} has the most listings.",
+            )
+        )
+    blocks.append(
+        Callout(
+            "Seizures show where enforcement looks, and listings what vendors claim: neither "
+            "measures the size of the trade.",
+            "warning",
+        )
+    )
+    lead = "; ".join(lead_parts) + "." if lead_parts else "No seizures or listings were found."
+    return Section("drugs", "Drug trafficking: seizures and darknet markets", lead, blocks, "drugs")
+
+
+# -- laundering -----------------------------------------------------------------------------------
+def laundering_section(f: LaunderingFindings) -> Section:
+    """Typology alerts on bank and crypto payments."""
+    blocks: list[Block] = []
+    total_tx = sum(f.transactions.values())
+    alerts = {rail: sum(c.values()) for rail, c in f.counts.items()}
+    for rail in f.transactions:
+        name = "Bank" if rail == "bank" else "Crypto"
+        blocks.append(
+            KeyFigure(
+                f"{name} payments screened",
+                _n(f.transactions[rail]),
+                note=f"{_n(f.accounts.get(rail, 0))} accounts",
+                provenance="Payment entities",
+            )
+        )
+        blocks.append(
+            KeyFigure(
+                f"{name} alerts",
+                _n(alerts.get(rail, 0)),
+                note=f"{_pct(f.transactions_flagged.get(rail, 0), f.transactions[rail])} "
+                "of payments in an alert",
+            )
+        )
+    if f.counts:
+        rails = list(f.counts)
+        blocks.append(
+            charts.stacked_bar_chart(
+                [TYPOLOGY_LABELS.get(t, t) for t in TYPOLOGY_LABELS],
+                {r: [f.counts[r].get(t, 0) for t in TYPOLOGY_LABELS] for r in rails},
+                title="Alerts by typology",
+                ylabel="alerts",
+                caption="Alerts raised by each typology rule, bank and crypto payments.",
+                alt="Alerts per typology: "
+                + ", ".join(
+                    f"{TYPOLOGY_LABELS.get(t, t)} {sum(f.counts[r].get(t, 0) for r in rails)}"
+                    for t in TYPOLOGY_LABELS
+                )
+                + ".",
+            )
+        )
+        table = pd.DataFrame(
+            {
+                "typology": [TYPOLOGY_LABELS.get(t, t) for t in TYPOLOGY_LABELS],
+                **{f"{r} alerts": [f.counts[r].get(t, 0) for t in TYPOLOGY_LABELS] for r in rails},
+            }
+        )
+        blocks.append(Table.from_dataframe(table, "Alerts per typology rule."))
+    if not f.matches.empty:
+        sample = f.matches.sort_values(["amount_total"], ascending=False).head(5)
+        blocks.append(
+            Table(
+                ["typology", "rail", "accounts", "payments", "amount", "rule that fired"],
+                [
+                    [
+                        TYPOLOGY_LABELS.get(r.typology, r.typology),
+                        r.rail,
+                        len(r.accounts),
+                        len(r.tx_ids),
+                        f"{r.amount_total:,.2f}",
+                        _short_ids(r.rule),
+                    ]
+                    for r in sample.itertuples()
+                ],
+                "The five largest alerts by amount, with the rule that fired (account ids "
+                "shortened to 8 characters).",
+            )
+        )
+    if f.set_aside:
+        blocks.append(
+            Callout(
+                f"{_n(sum(f.set_aside.values()))} alerts involving "
+                f"{_n(sum(f.hubs.values()))} very high-volume accounts (more than "
+                f"{f.params.get('max_counterparties')} counterparties: merchants, payroll) "
+                "were set aside; such accounts need their own screening.",
+                "info",
+            )
+        )
+    blocks.append(
+        Callout(
+            "A rule alert is a lead for review, not evidence of laundering: ordinary payment "
+            "patterns also fan in and out.",
+            "warning",
+        )
+    )
+    period = f" between {f.period[0]} and {f.period[1]}" if f.period else ""
+    lead = f"**{_n(sum(alerts.values()))} alerts** on {_n(total_tx)} payments{period}; " + (
+        f"{TYPOLOGY_LABELS.get(_largest(f.counts), '')} is the most frequent pattern."
+        if f.counts
+        else "no payments were found."
+    )
+    return Section("laundering", "Money laundering: typology alerts", lead, blocks, "laundering")
+
+
+def _largest(counts: Mapping[str, Mapping[str, int]]) -> str:
+    totals: dict[str, int] = {}
+    for per in counts.values():
+        for t, v in per.items():
+            totals[t] = totals.get(t, 0) + v
+    return max(sorted(totals), key=lambda t: totals[t]) if totals else ""
+
+
+# -- slavery --------------------------------------------------------------------------------------
+def slavery_section(f: SlaveryFindings) -> Section:
+    """Advert groups by shared contacts, and trafficking cases."""
+    groups = f.groups
+    linked_groups = int((groups["linked_cases"] > 0).sum()) if not groups.empty else 0
+    blocks: list[Block] = [
+        KeyFigure("Adverts", _n(f.adverts), provenance="Advert entities"),
+        KeyFigure(
+            "Groups sharing a contact",
+            _n(len(groups)),
+            note=f"{_n(f.adverts_in_groups)} adverts ({_pct(f.adverts_in_groups, f.adverts)})",
+        ),
+        KeyFigure("Trafficking cases", _n(f.cases), provenance="Case entities"),
+        KeyFigure(
+            "Groups tied to a case",
+            _n(linked_groups),
+            note="contain an advert named in a case file",
+        ),
+    ]
+    if not groups.empty:
+        top = groups.head(10)
+        blocks.append(
+            Table(
+                ["group", "adverts", "shared contacts", "linked cases"],
+                [
+                    [int(r.group), int(r.size), int(r.n_selectors), int(r.linked_cases)]
+                    for r in top.itertuples()
+                ],
+                "The ten largest groups of adverts that share a phone, e-mail or handle.",
+            )
+        )
+    if f.cases_by_type:
+        blocks.append(
+            charts.bar_chart(
+                list(f.cases_by_type),
+                list(f.cases_by_type.values()),
+                title="Cases by type of exploitation",
+                xlabel="cases",
+                caption="Trafficking cases by type of exploitation (free text of the case "
+                "files, grouped).",
+                alt=f"{next(iter(f.cases_by_type))} exploitation is the most frequent type.",
+            )
+        )
+    if f.cases_by_citizenship:
+        top_c = dict(list(f.cases_by_citizenship.items())[:10])
+        blocks.append(
+            charts.bar_chart(
+                [_place(c) for c in top_c],
+                list(top_c.values()),
+                title="Cases by citizenship of the victim",
+                xlabel="cases",
+                caption="The ten most frequent citizenships of victims in the case files.",
+                alt=f"{_place(next(iter(top_c)))} is the most frequent citizenship.",
+            )
+        )
+    if f.ignored_selectors:
+        blocks.append(
+            Callout(
+                f"{f.ignored_selectors} contact value(s) found in more than "
+                f"{f.params.get('max_adverts_per_selector')} adverts were not used to link "
+                "(shared site defaults would chain unrelated adverts).",
+                "info",
+            )
+        )
+    blocks.append(
+        Callout(
+            "Case files count identified victims only; most victims are never identified. "
+            "Shared contacts suggest one controller, they do not prove exploitation.",
+            "warning",
+        )
+    )
+    lead = (
+        f"**{_n(len(groups))} groups** of adverts share a contact; {linked_groups} of them "
+        f"contain an advert named in a trafficking case. Most frequent exploitation: "
+        f"{_top(f.cases_by_type, 2) or 'none recorded'}."
+    )
+    return Section("slavery", "Modern slavery: adverts and cases", lead, blocks, "slavery")
+
+
+# -- malware --------------------------------------------------------------------------------------
+def malware_section(f: MalwareFindings) -> Section:
+    """Infections over time, the spread model and the C2 infrastructure."""
+    blocks: list[Block] = [
+        KeyFigure("Infected hosts", _n(f.infections), provenance="Event entities"),
+        KeyFigure("C2 servers", _n(len(f.c2)), provenance="Indicator entities"),
+        KeyFigure("Malware families", _n(len(f.families))),
+    ]
+    if f.fit is not None:
+        blocks.append(
+            KeyFigure(
+                "Doubling time",
+                f"{f.fit.doubling_time:.1f} h",
+                note=f"logistic fit, R² {f.fit.r2:.3f}",
+            )
+        )
+    curve = f.curve
+    if not curve.empty:
+        series: dict[str, list[float | None]] = {
+            "observed": [float(v) for v in curve["cumulative"]]
+        }
+        if f.fit is not None:
+            series["logistic fit"] = [float(v) for v in f.fit.predict(curve["t_hours"])]
+        blocks.append(
+            charts.line_chart(
+                list(curve["bin_start"]),
+                series,
+                title="Infected hosts over time",
+                xlabel="time (UTC)",
+                ylabel="infected hosts (cumulative)",
+                caption=f"Cumulative infections per {f.freq} bin, with the random constant "
+                "spread (logistic) model fitted to them.",
+                alt=f"{f.infections} hosts infected"
+                + (
+                    f"; the curve doubles every {f.fit.doubling_time:.1f} hours early on."
+                    if f.fit
+                    else "."
+                ),
+                x_is_date=True,
+            )
+        )
+    if f.fit is not None:
+        blocks.append(
+            Paragraph(
+                f"The fitted growth rate K = {f.fit.K:.3f} per hour implies a doubling time of "
+                f"{f.fit.doubling_time:.1f} hours early in the outbreak; the model expects "
+                f"{f.fit.N:,.0f} hosts at saturation, half of them by hour {f.fit.t0:.0f}."
+            )
+        )
+    if f.spread_known:
+        blocks.append(
+            Paragraph(
+                f"For {_n(f.spread_known)} infections the infecting host is known; "
+                f"{_n(f.first_infected)} hosts have no known infector. A host that spread the "
+                f"malware infected {f.mean_offspring:.2f} others on average."
+            )
+        )
+    if not f.c2.empty:
+        c2 = (
+            f.c2.groupby(["family", "country"], dropna=False)
+            .size()
+            .reset_index(name="servers")
+            .sort_values(["servers", "family"], ascending=[False, True])
+        )
+        c2["country"] = c2["country"].map(lambda c: _place(c) if isinstance(c, str) else "—")
+        blocks.append(
+            Table.from_dataframe(c2.head(12), "C2 servers by malware family and hosting country.")
+        )
+    blocks.append(
+        Callout(
+            "Telemetry sees only the hosts that report to monitored servers; the true outbreak "
+            "is larger.",
+            "warning",
+        )
+    )
+    lead = f"**{_n(f.infections)} hosts** infected by {_top(f.families, 3) or 'no family'}" + (
+        f"; doubling every {f.fit.doubling_time:.1f} hours at first." if f.fit else "."
+    )
+    return Section("malware", "Malware: a botnet's spread", lead, blocks, "malware")
