@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,22 @@ def shared_data(relative: str) -> Path:
     path = SHARED_DATA / relative
     if not path.exists():
         message = f"real dataset missing: {path} (expected ../shared/data beside the checkout)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def chromium() -> str:
+    """Debian's headless Chromium; skip outside CI when missing, fail loudly in CI.
+
+    `make test` installs it (package `chromium`) where it can.
+    """
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if path is None:
+        message = "headless Chromium is missing: install Debian's `chromium` package"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

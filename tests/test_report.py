@@ -7,7 +7,6 @@ import doctest
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +19,7 @@ import pytest
 import cybertnoc.report as report_module
 import cybertnoc.report._brief as brief_module
 import cybertnoc.report._html as html_module
+from conftest import chromium
 from cybertnoc.errors import CybertnocError, InvalidValue
 from cybertnoc.report import (
     Brief,
@@ -571,18 +571,13 @@ def test_write_brief_writes_the_rendered_page(brief, html, tmp_path):
         write_brief(brief, tmp_path)
 
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 def test_headless_chromium_renders_the_page_offline(brief, tmp_path):
+    browser = chromium()
     path = write_brief(brief, tmp_path / "brief.html")
     profile = tmp_path / "chromium-profile"
     out = subprocess.run(
         [
-            str(CHROMIUM),
+            browser,
             "--headless",
             "--no-sandbox",
             "--disable-gpu",

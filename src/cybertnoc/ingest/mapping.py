@@ -423,7 +423,11 @@ def _dependency_order(entities: list[EntityMapping], problems: list[str]) -> lis
 
 def load_mapping(path: str | Path) -> Mapping:
     """Read a mapping from a YAML file, or a built-in one by name (``synth/bank_transfers``)."""
-    path = resolve_mapping_path(path)
+    resolved = resolve_mapping_path(path)
+    # A built-in mapping is named by its name (stable across machines), a file by its path.
+    builtin = {v: k for k, v in builtin_mappings().items()}.get(resolved)
+    name = builtin if builtin is not None and not Path(path).is_file() else str(resolved)
+    path = resolved
     raw = path.read_bytes()
     try:
         data = yaml.safe_load(raw)
@@ -431,7 +435,7 @@ def load_mapping(path: str | Path) -> Mapping:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InvalidMapping(f"Mapping {path} is not valid YAML{where}: {exc}") from exc
-    return parse_mapping(data, name=str(path), content_hash=hashlib.sha256(raw).hexdigest())
+    return parse_mapping(data, name=name, content_hash=hashlib.sha256(raw).hexdigest())
 
 
 def builtin_mappings() -> dict[str, Path]:

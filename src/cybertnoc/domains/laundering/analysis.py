@@ -42,6 +42,12 @@ DEFAULT_PARAMS: dict[str, Any] = {
 #: within a week fire on them all the time. Their alerts are counted, not shown.
 MAX_COUNTERPARTIES = 50
 
+#: How many of an alert's first accounts are its centre (the account that fans in or out, the
+#: origin and beneficiary of a scatter-gather). Only a hub at the centre sets an alert aside: a
+#: mule's fan-in that includes one payment from a payroll account stays. Cycles and structuring
+#: have no centre and are never set aside.
+_CENTRES = {"fan_in": 1, "fan_out": 1, "gather_scatter": 1, "scatter_gather": 2}
+
 
 def payments_frame(ws: Workspace) -> pd.DataFrame:
     """Payments as a transactions table.
@@ -148,7 +154,13 @@ def analyse(
         if max_counterparties is not None and not matches.empty:
             degree = counterparties(tx)
             hub_ids = set(degree.index[degree > max_counterparties])
-            involved = matches["accounts"].map(hub_ids.intersection).map(bool)
+            involved = pd.Series(
+                [
+                    bool(hub_ids.intersection(accs[: _CENTRES.get(typ, 0)]))
+                    for typ, accs in zip(matches["typology"], matches["accounts"], strict=True)
+                ],
+                index=matches.index,
+            )
             hubs[rail] = len(hub_ids)
             set_aside[rail] = int(involved.sum())
             matches = matches[~involved].reset_index(drop=True)
