@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 OUT    ?= demo-output
 LINT   := src tests $(wildcard benchmarks)
 
-.PHONY: demo test lint format clean install install-test
+.PHONY: demo test lint format clean install install-test browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,22 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/cybertnoc demo --out $(OUT)
 
-test: install-test
+test: install-test browser
 	$(BIN)/ruff check $(LINT)
 	$(BIN)/ruff format --check $(LINT)
 	$(BIN)/python -m pytest
+
+# Headless Chromium (Debian's `chromium`) for the tests that open the brief in a real browser.
+# Installed when missing and we may use apt-get; otherwise those tests skip (and fail in CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "chromium is missing and apt-get needs root: apt-get install chromium" >&2; exit 0; fi; \
+	  echo "installing Debian's chromium for the browser tests..." >&2; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	  || echo "could not install chromium; the browser tests will say so" >&2; }
 
 lint: install-test
 	$(BIN)/ruff check $(LINT)

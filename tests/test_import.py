@@ -280,3 +280,35 @@ def test_every_format_imports_the_same(tmp_path, pseudonymiser, fmt):
         )
         [warning] = result.problems
         assert warning.line == (None if fmt == "parquet" else (4 if fmt == "jsonl" else 5))
+
+
+def test_negative_amounts_are_kept_only_where_the_mapping_allows_them(workspace, tmp_path):
+    data = tmp_path / "refunds.csv"
+    data.write_text("id,amount\nR1,-12.50 EUR\nR2,30 EUR\n")
+
+    def mapping(extra: str):
+        path = tmp_path / f"refunds{len(extra)}.yml"
+        path.write_text(
+            "dataset: refunds\n"
+            "entities:\n"
+            "  offer:\n"
+            "    schema: Listing\n"
+            "    keys: [id]\n"
+            "    properties:\n"
+            "      name: {column: id}\n"
+            f"      amount: {{column: amount, type: money{extra}}}\n"
+        )
+        return path
+
+    strict = import_file(workspace, data, mapping(""))
+    assert strict.flagged_rows == 1  # -12.50 EUR: kept as a row, value left out, flagged
+    data2 = tmp_path / "refunds2.csv"
+    data2.write_text("id,amount\nR3,-12.50 EUR\n")
+    allowed = import_file(workspace, data2, mapping(", negative: true"))
+    assert allowed.flagged_rows == 0
+    amounts = set(entity_frame(workspace, "Listing", ["amount"])["amount"])
+    assert {"-12.5", "30"} <= amounts
+    bad = tmp_path / "bad.yml"
+    bad.write_text(mapping("").read_text().replace("type: money", "type: date, negative: true"))
+    with pytest.raises(InvalidMapping, match="negative"):
+        load_mapping(bad)

@@ -64,6 +64,7 @@ CLEANER_OPTIONS = {
     "region": ("phone",),
     "chain": ("crypto_address",),
     "default_currency": ("money",),
+    "negative": ("money", "amount"),
 }
 
 _DATASET_RE = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -207,7 +207,8 @@ def _codes(value: str) -> list[str]:
     whole = _one(value)
     if whole is not None:
         return [whole]
-    text = " ".join(value.split())
+    # A line break separates places like a comma does; other whitespace is collapsed.
+    text = " ".join(value.replace("\r", "").replace("\n", ";").split())
     if _NEGATED.match(_key(text)):
         return ["ZZ"]  # "We do not ship to USA / Canada": everywhere else
     head = _EXCLUSION.split(text, maxsplit=1)[0]

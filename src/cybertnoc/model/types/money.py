@@ -362,8 +362,12 @@ _CURRENCY_TOKEN = re.compile(
 )
 
 
+_FRANC = re.compile(r"(?<![A-Za-z])Fr\.(?=\s|\d|$)")
+
+
 def _split_money(value: str) -> tuple[str, str, str]:
-    t = " ".join(value.split())
+    # "Fr." is the one currency symbol with a dot, which the number pattern would swallow.
+    t = _FRANC.sub("CHF", " ".join(value.split()))
     # a sign may precede the currency: "-€12", "- USD 12"
     sign = ""
     if t[:1] in "-−":
