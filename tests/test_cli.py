@@ -154,3 +154,40 @@ def test_bad_mapping_is_a_clear_error(runner, tmp_path):
     )
     assert result.exit_code == 2
     assert "did you mean 'Person'" in result.output
+
+
+def test_brief_of_an_empty_workspace_says_what_is_missing(runner, tmp_path):
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    result = runner.invoke(cli, ["brief", "-w", str(ws), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["sections"] == ["network", "drugs", "laundering", "slavery", "malware"]
+    html = (ws / "reports" / "brief.html").read_text("utf-8")
+    assert "No ties between people were found" in html
+    assert "No seizures or listings were found" in html
+
+
+def test_brief_of_a_small_import_counts_its_payments(runner, tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    monkeypatch.setenv("CYBERTNOC_KEY", TEST_KEY.decode())
+    imported = runner.invoke(
+        cli,
+        [
+            "import",
+            "-w",
+            str(ws),
+            str(FIXTURES / "transfers.csv"),
+            "-m",
+            str(FIXTURES / "transfers.yml"),
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    out = tmp_path / "b.html"
+    result = runner.invoke(cli, ["brief", "-w", str(ws), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["key_figures"]["Sources"] == "1"
+    html = out.read_text("utf-8")
+    assert "on 4 payments" in html  # the four transfers of the fixture
+    assert "transfers.csv" in html

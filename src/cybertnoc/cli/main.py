@@ -426,6 +426,57 @@ def export_ftm_cmd(workspace: Path, output: Path, profile: str) -> None:
     err.print(f"wrote {n:,} entities ({profile}) to {output}", highlight=False)
 
 
+# -- brief --------------------------------------------------------------------------------------
+@cli.command()
+@_workspace_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the brief [default: WORKSPACE/reports/brief.html].",
+)
+@click.option("--title", default=None, help="Title of the brief.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the analyses.")
+@_json_option
+def brief(
+    workspace: Path, output: Path | None, title: str | None, seed: int, as_json: bool
+) -> None:
+    """Analyse the workspace and write its evidence brief (one self-contained HTML file).
+
+    Runs the first analysis of every crime area on what the workspace holds (the co-offending
+    network, drug routes, laundering typologies, advert groups, malware spread) and lays the
+    findings out with the sources, methods and ethics notes. The page makes no network request.
+    """
+    from cybertnoc.report import write_brief
+    from cybertnoc.report.workspace import STEPS, workspace_brief
+    from cybertnoc.store import Workspace
+
+    target = output or workspace / "reports" / "brief.html"
+    with Workspace.open(workspace) as ws, progress_bar() as progress:
+        task = progress.add_task("analyse", total=len(STEPS))
+
+        def report(step: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        kwargs = {"title": title} if title else {}
+        made = workspace_brief(
+            ws, seed=seed, command=f"cybertnoc brief --seed {seed}", progress=report, **kwargs
+        )
+        path = write_brief(made, target)
+        ws.audit("brief", {"output": str(path), "seed": seed})
+    if as_json:
+        _print_json(
+            {
+                "brief": str(path),
+                "sections": [s.id for s in made.sections],
+                "key_figures": {k.label: k.value for k in made.summary},
+            }
+        )
+        return
+    out.print(f"[bold green]Brief written:[/] {path}", highlight=False)
+
+
 # -- synth / demo ---------------------------------------------------------------------------------
 @cli.command()
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
