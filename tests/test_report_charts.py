@@ -393,3 +393,10 @@ def test_stacked_bar_chart_checks_its_input():
 def test_doctests():
     result = doctest.testmod(charts_module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_network_chart_draws_large_networks():
+    # networkx lays out graphs of 500 nodes or more with scipy's sparse solver
+    edges = [(f"n{i}", f"n{i + 1}") for i in range(650)]
+    fig = charts_module.network_chart(edges, caption="A long chain.", alt="650 ties in a chain.")
+    assert fig.svg.startswith("<svg")

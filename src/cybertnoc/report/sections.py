@@ -238,40 +238,28 @@ def drugs_section(f: DrugFindings) -> Section:
         KeyFigure("Markets", _n(len(f.markets))),
     ]
     lead_parts = []
-    s_routes, l_routes = f.seizure_routes, f.listing_routes
-    if not s_routes.empty:
-        a = s_routes.iloc[0]
-        lead_parts.append(
-            f"**{_route(a['source'], a['target'])}** leads the seizure routes "
-            f"({_n(a['count'])} seizures)"
-        )
+    views = (
+        (f.seizure_routes, "Offline: seizure routes", "seizures", "the seizure routes",
+         "The ten largest routes in the seizure records (origin → destination)."),
+        (f.listing_routes, "Online: darknet listing routes", "listings", "online",
+         "The ten largest ships-from → ships-to routes of darknet listings."),
+    )  # fmt: skip
+    for routes, title, unit, where, caption in views:
+        if routes.empty:
+            continue
+        first = routes.iloc[0]
+        name = _route(first["source"], first["target"])
+        lead_parts.append(f"**{name}** leads {where} ({_n(first['count'])} {unit})")
         blocks.append(
             charts.flow_chart(
                 [
                     (_place(r.source), _place(r.target), float(r.count))
-                    for r in s_routes.head(10).itertuples()
+                    for r in routes.head(10).itertuples()
                 ],
-                title="Offline: seizure routes",
-                xlabel="seizures",
-                caption="The ten largest routes in the seizure records (origin → destination).",
-                alt=f"{_route(a['source'], a['target'])} leads with {a['count']} seizures.",
-            )
-        )
-    if not l_routes.empty:
-        b = l_routes.iloc[0]
-        lead_parts.append(
-            f"**{_route(b['source'], b['target'])}** leads online ({_n(b['count'])} listings)"
-        )
-        blocks.append(
-            charts.flow_chart(
-                [
-                    (_place(r.source), _place(r.target), float(r.count))
-                    for r in l_routes.head(10).itertuples()
-                ],
-                title="Online: darknet listing routes",
-                xlabel="listings",
-                caption="The ten largest ships-from → ships-to routes of darknet listings.",
-                alt=f"{_route(b['source'], b['target'])} leads with {b['count']} listings.",
+                title=title,
+                xlabel=unit,
+                caption=caption,
+                alt=f"{name} leads with {first['count']} {unit}.",
             )
         )
     c = f.comparison

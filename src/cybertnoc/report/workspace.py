@@ -108,7 +108,7 @@ def _summary(f: WorkspaceFindings, sources: list[SourceRow]) -> list[KeyFigure]:
             provenance="sources table",
         ),
         KeyFigure("Actors in the network", f"{f.network.summary.get('nodes', 0):,}"),
-        KeyFigure("Darknet listings", f"{f.drugs.listings:,}", note=f"{f.drugs.vendors} vendors"),
+        KeyFigure("Darknet listings", f"{f.drugs.listings:,}", note=f"{f.drugs.vendors:,} vendors"),
         KeyFigure("Laundering alerts", f"{alerts:,}"),
         KeyFigure("Advert groups", f"{len(f.slavery.groups):,}", note="sharing a contact"),
         KeyFigure("Infected hosts", f"{f.malware.infections:,}"),
