@@ -102,12 +102,32 @@ def test_structural_holes_match_networkx(seed):
     D = nx.gnp_random_graph(40, 0.12, seed=seed, directed=True)
     for graph in (G, D):
         table = centrality_table(graph).set_index("node")
-        reference = {"constraint": nx.constraint(graph), "effective_size": nx.effective_size(graph)}
+        # networkx's node-by-node path implements Burt's definition. Its sparse path (taken
+        # when scipy is installed and nodes=None) gives other effective sizes on directed graphs
+        # with reciprocal ties (networkx 3.6: 7.05 where Burt's formula by hand gives 7.0, see
+        # test_effective_size_by_hand_on_reciprocal_ties), so it is not the reference.
+        nodes = list(graph)
+        reference = {
+            "constraint": nx.constraint(graph, nodes=nodes),
+            "effective_size": nx.effective_size(graph, nodes=nodes),
+        }
         for column, values in reference.items():
             for node, expected in values.items():
                 if graph.is_directed() and graph.out_degree(node) == 0:
                     continue  # networkx's pure-Python path gives NaN to sinks; we do not
                 assert table.loc[node, column] == pytest.approx(expected, nan_ok=True)
+
+
+def test_effective_size_by_hand_on_reciprocal_ties():
+    # a <-> b, a -> c, c -> b, a -> d. Mutual weights of a: b 2, c 1, d 1 (p = 1/2, 1/4, 1/4).
+    # Burt: ES(a) = sum over j of 1 - sum over q != a, j of p_aq m_jq, m_jq = w_jq / max_k w_jk.
+    # j = b: q = c gives p_ac m_bc = 1/4 * 1/2 (b's strongest tie is a, 2): 1 - 1/8.
+    # j = c: q = b gives p_ab m_cb = 1/2 * 1 (c ties a and b once each): 1 - 1/2.
+    # j = d: no shared contact: 1. ES(a) = 7/8 + 1/2 + 1 = 2.375.
+    D = nx.DiGraph([("a", "b"), ("b", "a"), ("a", "c"), ("c", "b"), ("a", "d")])
+    table = centrality_table(D, weight=None).set_index("node")
+    assert table.loc["a", "effective_size"] == pytest.approx(2.375)
+    assert nx.effective_size(D, nodes=["a"])["a"] == pytest.approx(2.375)
 
 
 def test_empty_graph_and_multigraph():
