@@ -215,7 +215,7 @@ def _codes(value: str) -> list[str]:
     head = _COMMENT.split(head, maxsplit=1)[0].strip(" .,;:!-")
     if head != text:
         if not head:
-            raise InvalidValue(value, _EXPECTED, "It names only places that are excluded; " + _HINT)
+            raise InvalidValue(value, _EXPECTED, "It names only places that are excluded. " + _HINT)
         whole = _one(head)
         if whole is not None:
             return [whole]
