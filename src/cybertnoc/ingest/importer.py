@@ -33,6 +33,7 @@ from cybertnoc.errors import (
 )
 from cybertnoc.ethics.pseudonymise import Pseudonymiser
 from cybertnoc.ingest.mapping import EntityMapping, Mapping, PropertyMapping, load_mapping
+from cybertnoc.ingest.profile import Profiler
 from cybertnoc.ingest.readers import Row, open_reader
 from cybertnoc.model import get_model
 from cybertnoc.model.types import clean_money, clean_value
@@ -198,8 +199,16 @@ class _Importer:
         mapping: Mapping,
         pseudonymiser: Pseudonymiser | None,
         progress: Callable[[int, int], None] | None,
+        *,
+        reader: Any = None,
+        format_name: str | None = None,
+        own_transaction: bool = True,
     ) -> None:
         self.ws = ws
+        self.reader = reader
+        self.format_name = format_name
+        self.own_transaction = own_transaction
+        self.profiler = Profiler([], mapping.personal)
         self.path = path
         self.mapping = mapping
         self.pseudo = pseudonymiser
@@ -308,6 +317,8 @@ class _Importer:
                     ctx0 = _RowContext(row, seen)
                     self.problem(ctx0, self.mapping.seen, raw_seen, exc.expected, exc.hint, False)
         ctx = _RowContext(row, seen)
+        for column, value, expected, hint in row.problems:
+            self.problem(ctx, column, value, expected, hint, False)
         for ent in self.mapping.entities:
             self.map_entity(ctx, ent)
         flagged = bool(ctx.problems)
@@ -655,8 +666,12 @@ class _Importer:
     # -- the whole import -----------------------------------------------------------------------
     def run(self) -> ImportResult:
         mapping = self.mapping
-        fmt = mapping.format_for(self.path)
-        reader = open_reader(self.path, fmt, mapping.options)
+        if self.reader is not None:
+            reader = self.reader
+            fmt = str(getattr(reader, "format", None) or mapping.format or "records")
+        else:
+            fmt = mapping.format_for(self.path)
+            reader = open_reader(self.path, fmt, mapping.options)
         try:
             return self._run(reader, fmt)
         finally:
@@ -667,6 +682,7 @@ class _Importer:
         # Problems found while opening (unreadable file, malformed CSV lines) are fatal; rows are
         # still read to report their problems too, unless columns are missing.
         self.fatal += sum(p.fatal for p in reader.problems)
+        self.profiler = Profiler(list(reader.columns), mapping.personal)
         missing: list[str] = []
         if reader.columns:
             missing = sorted(mapping.columns - set(reader.columns))
@@ -694,7 +710,8 @@ class _Importer:
         mapping = self.mapping
         ws = self.ws
         con = ws.con
-        con.execute("BEGIN TRANSACTION")
+        if self.own_transaction:
+            con.execute("BEGIN TRANSACTION")
         try:
             self.source_id = int(
                 con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchall()[0][0]  # type: ignore[index]
@@ -703,6 +720,7 @@ class _Importer:
             for batch in batches:
                 for row in batch:
                     self.map_row(row)
+                    self.profiler.add(row)
                 self.rows += len(batch)
                 if self.fatal:  # nothing will be written: keep only the problems
                     for buf in (self.statements, self.entities, self.relationships, self.records):
@@ -719,8 +737,8 @@ class _Importer:
                 raise ImportRejected(str(self.path), _in_file_order(self.problems))
             counts = self.merge()
             con.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?)",
+                f"INSERT INTO sources ({', '.join(_SOURCE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_SOURCE_COLUMNS))})",
                 [
                     self.source_id,
                     mapping.dataset,
@@ -742,7 +760,17 @@ class _Importer:
                     sorted(mapping.personal),
                     self.now,
                     _actor(),
+                    self.format_name,
+                    mapping.kind,
+                    mapping.citation,
+                    mapping.provenance,
+                    mapping.description,
+                    counts["relationships"],
                 ],
+            )
+            con.execute(
+                "INSERT INTO source_profiles VALUES (?, ?)",
+                [self.source_id, json.dumps(self.profiler.result(self), ensure_ascii=False)],
             )
             if self.pseudo is not None and mapping.personal:
                 existing = ws.get_meta("key_check")
@@ -761,9 +789,13 @@ class _Importer:
                 [self.source_id],
             )
             self.drop_staging()
-            con.execute("COMMIT")
+            if self.own_transaction:
+                con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if self.own_transaction:
+                con.execute("ROLLBACK")
+            else:
+                self.drop_staging()
             raise
         return ImportResult(
             file=str(self.path),
@@ -781,6 +813,36 @@ class _Importer:
         )
 
 
+_SOURCE_COLUMNS = (
+    "source_id",
+    "dataset",
+    "file_name",
+    "path",
+    "format",
+    "content_hash",
+    "mapping_name",
+    "mapping_hash",
+    "title",
+    "publisher",
+    "licence",
+    "url",
+    "crime_area",
+    "rows",
+    "flagged_rows",
+    "entities",
+    "statements",
+    "personal_columns",
+    "imported_at",
+    "imported_by",
+    "format_name",
+    "kind",
+    "citation",
+    "provenance",
+    "description",
+    "relationships",
+)
+
+
 def _decimal_text(amount: Any) -> str:
     text = format(amount, "f")
     if "." in text:
@@ -789,6 +851,9 @@ def _decimal_text(amount: Any) -> str:
 
 
 def _count_rows(reader: Any) -> int:
+    total = getattr(reader, "total", None)
+    if isinstance(total, int):
+        return total
     relation = getattr(reader, "_relation", None)
     if relation is not None:
         try:
@@ -812,6 +877,27 @@ def _actor() -> str:
         return getpass.getuser()
     except Exception:
         return "unknown"
+
+
+def check_key(ws: Workspace, mapping: Mapping, pseudonymiser: Pseudonymiser | None) -> None:
+    """Refuse personal columns without a key, or with another key than the workspace's."""
+    if mapping.personal:
+        if pseudonymiser is None:
+            raise KeyMissing(
+                f"The mapping {mapping.name} marks personal columns "
+                f"({', '.join(sorted(mapping.personal))}), which are pseudonymised at ingest "
+                "with a keyed hash, and no key was given. Set the environment variable "
+                "CYBERTNOC_KEY or pass --key-file FILE (a file outside the workspace holding at "
+                "least 16 random characters, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
+        existing = ws.get_meta("key_check")
+        if existing is not None and existing != pseudonymiser.key_check:
+            raise KeyMissing(
+                f"This workspace was pseudonymised with another key (key check {existing}, yours "
+                f"is {pseudonymiser.key_check}). Pseudonyms made with different keys never match, "
+                "so linkage would silently fail. Use the workspace's key, or a new workspace."
+            )
 
 
 def import_file(
@@ -874,23 +960,7 @@ def import_file(
         mapping.format_for(path)
     except InvalidMapping:
         raise
-    if mapping.personal:
-        if pseudonymiser is None:
-            raise KeyMissing(
-                f"The mapping {mapping.name} marks personal columns "
-                f"({', '.join(sorted(mapping.personal))}), which are pseudonymised at ingest "
-                "with a "
-                "keyed hash, and no key was given. Set the environment variable CYBERTNOC_KEY or "
-                "pass --key-file FILE (a file outside the workspace holding at least 16 random "
-                "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`)."
-            )
-        existing = ws.get_meta("key_check")
-        if existing is not None and existing != pseudonymiser.key_check:
-            raise KeyMissing(
-                f"This workspace was pseudonymised with another key (key check {existing}, yours "
-                f"is {pseudonymiser.key_check}). Pseudonyms made with different keys never match, "
-                "so linkage would silently fail. Use the workspace's key, or a new workspace."
-            )
+    check_key(ws, mapping, pseudonymiser)
     content_hash = file_hash(path)
     row = first_row(
         ws.con.execute(

@@ -78,6 +78,9 @@ _TOP_KEYS = {
     "url",
     "description",
     "crime_area",
+    "kind",
+    "citation",
+    "provenance",
     "format",
     "options",
     "seen",
@@ -89,6 +92,9 @@ _PROP_SOURCES = ("column", "columns", "literal", "entity", "template")
 _PROP_KEYS = {*_PROP_SOURCES, "required", "type", "split", *CLEANER_OPTIONS}
 _READER_OPTIONS = {"delimiter", "sheet", "encoding", "quote"}
 CRIME_AREAS = ("drugs", "laundering", "slavery", "malware", "networks", "general")
+#: Whether a source is traditional (offline: police, court, seizure records), online (market
+#: listings, adverts, blockchain, threat feeds) or both.
+KINDS = ("offline", "online", "mixed", "unstated")
 
 # Properties whose FtM type is too loose for cybertnoc: they get a stricter cleaner by default.
 _DEFAULT_CLEANERS = {
@@ -152,6 +158,9 @@ class Mapping:
     entities: tuple[EntityMapping, ...]
     name: str
     content_hash: str
+    kind: str = "unstated"
+    citation: str = ""
+    provenance: str = ""
 
     @property
     def columns(self) -> set[str]:
@@ -239,6 +248,9 @@ def parse_mapping(data: Any, name: str = "<mapping>", content_hash: str = "") ->
     crime_area = str(data.get("crime_area") or "general")
     if crime_area not in CRIME_AREAS:
         bad("crime_area", f"{crime_area!r} is not one of {', '.join(CRIME_AREAS)}")
+    kind = str(data.get("kind") or "unstated")
+    if kind not in KINDS:
+        bad("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     personal = _as_list(data.get("personal"))
     if not all(isinstance(c, str) for c in personal):
         bad("personal", "must be a list of column names")
@@ -383,6 +395,9 @@ def parse_mapping(data: Any, name: str = "<mapping>", content_hash: str = "") ->
         entities=tuple(order),
         name=name,
         content_hash=content_hash,
+        kind=kind,
+        citation=" ".join(str(data.get("citation") or "").split()),
+        provenance=" ".join(str(data.get("provenance") or "").split()),
     )
 
 

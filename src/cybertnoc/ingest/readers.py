@@ -33,9 +33,14 @@ Value = str | list[str] | None
 
 @dataclass(frozen=True)
 class Row:
-    number: int  # 1-based data row
+    """One record of a source: its 1-based row number, the line of the file it starts on, its
+    values as text, and recoverable problems a format's parser found in it (``(column, value,
+    expected, hint)``; the importer keeps the row and flags it)."""
+
+    number: int
     line: int | None
     values: dict[str, Value]
+    problems: tuple[tuple[str | None, str | None, str, str], ...] = ()
 
 
 def _text(value: Any) -> Value:
@@ -314,3 +319,72 @@ def _line_from_message(message: str) -> int | None:
 def open_reader(path: Path, fmt: str, options: dict[str, Any] | None = None) -> TableReader:
     """Open ``path`` for reading in format ``fmt`` (csv, tsv, jsonl, parquet, xlsx)."""
     return TableReader(Path(path), fmt, dict(options or {}))
+
+
+Record = (
+    tuple[int | None, dict[str, Value]]
+    | tuple[int | None, dict[str, Value], tuple[tuple[str | None, str | None, str, str], ...]]
+)
+
+
+class RecordReader:
+    """Rows from a Python parser, for files DuckDB cannot read as one table.
+
+    A built-in format (an adjacency matrix, a ragged CSV without header, a YAML tag pack) parses
+    its file in a generator that yields ``(line, values)`` or ``(line, values, problems)`` per
+    record, where ``problems`` are recoverable problems of that record (``(column, value,
+    expected, hint)``: the row is kept and flagged). File-level problems go into
+    :attr:`problems` as :class:`~cybertnoc.errors.Problem` objects (``fatal=True`` rejects the
+    import). The reader numbers the rows and batches them for the importer.
+
+    Parameters
+    ----------
+    path : Path
+        The file (for messages).
+    columns : list of str
+        Every column the records may have.
+    parse : callable
+        ``parse(reader)`` returns an iterator of records; it may append to ``reader.problems``.
+    format : str
+        Short name of the physical format, recorded with the source (e.g. ``"ucinet-dl"``).
+    total : int, optional
+        Number of records, for progress bars.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        columns: list[str],
+        parse: Any,
+        *,
+        format: str = "records",
+        total: int | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.columns = list(columns)
+        self.format = format
+        self.total = total
+        self.problems: list[Problem] = []
+        self._parse = parse
+
+    def rows(self, batch_size: int = 20_000) -> Iterator[list[Row]]:
+        """Yield batches of rows in file order."""
+        batch: list[Row] = []
+        for number, record in enumerate(self._parse(self), start=1):
+            line, values = record[0], record[1]
+            found = record[2] if len(record) > 2 else ()  # type: ignore[misc]
+            batch.append(Row(number, line, values, tuple(found)))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def fail(self, line: int | None, expected: str, hint: str, value: str | None = None) -> None:
+        """Record a fatal file-level problem (the import will be rejected)."""
+        self.problems.append(
+            Problem(str(self.path), None, line, None, value, expected, hint, fatal=True)
+        )
+
+    def close(self) -> None:
+        """Nothing to release (the parser closes its own files)."""

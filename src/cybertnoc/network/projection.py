@@ -11,15 +11,26 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from cybertnoc.model import get_model
 from cybertnoc.network._graph import graph_from_edges
 from cybertnoc.store.workspace import Workspace
 
 __all__ = ["SOCIAL_EDGE_SCHEMATA", "social_edges", "social_graph"]
 
 #: Relationship schemata that tie people (or organisations) to each other.
-SOCIAL_EDGE_SCHEMATA = ("Call", "Associate", "Family", "UnknownLink", "Message", "Succession")
+SOCIAL_EDGE_SCHEMATA = (
+    "Call",
+    "Associate",
+    "Family",
+    "UnknownLink",
+    "Message",
+    "Succession",
+    "Tie",
+    "DirectedTie",
+)
 
-_PARTIES = ("Person", "LegalEntity", "Organization", "Company")
+#: Schemata of parties: LegalEntity and every schema that extends it (Person, Actor, Company...).
+_PARTIES = tuple(sorted(s.name for s in get_model().schemata.values() if s.is_a("LegalEntity")))
 
 
 def social_edges(ws: Workspace, schemata: tuple[str, ...] = SOCIAL_EDGE_SCHEMATA) -> pd.DataFrame:

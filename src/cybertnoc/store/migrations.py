@@ -108,7 +108,26 @@ _V1 = (
     "CREATE INDEX entities_id ON entities (id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial workspace schema", _V1),)
+# Sources imported through a built-in format: which format, whether the data are offline or
+# online, how to cite them, where they came from, and their relationship count.
+_V2 = (
+    "ALTER TABLE sources ADD COLUMN format_name VARCHAR",
+    "ALTER TABLE sources ADD COLUMN kind VARCHAR",
+    "ALTER TABLE sources ADD COLUMN citation VARCHAR",
+    "ALTER TABLE sources ADD COLUMN provenance VARCHAR",
+    "ALTER TABLE sources ADD COLUMN description VARCHAR",
+    "ALTER TABLE sources ADD COLUMN relationships INTEGER",
+    # A data-quality profile per source, collected while importing (JSON).
+    """CREATE TABLE source_profiles (
+        source_id INTEGER PRIMARY KEY,
+        profile VARCHAR NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial workspace schema", _V1),
+    Migration(2, "source format, kind, citation and profile", _V2),
+)
 
 #: The schema version this release of cybertnoc writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -19,7 +19,8 @@ def list_sources(ws: Workspace) -> list[dict[str, Any]]:
         """
         SELECT source_id, dataset, file_name, path, format, content_hash, mapping_name, title,
                publisher, licence, url, crime_area, rows, flagged_rows, entities, statements,
-               personal_columns, imported_at, imported_by
+               personal_columns, imported_at, imported_by, format_name, kind, citation,
+               provenance, description, relationships
         FROM sources ORDER BY source_id
         """
     )

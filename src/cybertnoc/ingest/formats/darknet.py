@@ -1,0 +1,1 @@
+"""Built-in formats: darknet (see docs/formats.md)."""

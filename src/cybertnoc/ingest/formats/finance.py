@@ -1,0 +1,1 @@
+"""Built-in formats: finance (see docs/formats.md)."""

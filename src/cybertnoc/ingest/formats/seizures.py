@@ -1,0 +1,1 @@
+"""Built-in formats: seizures (see docs/formats.md)."""

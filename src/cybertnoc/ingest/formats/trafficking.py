@@ -1,0 +1,1 @@
+"""Built-in formats: trafficking (see docs/formats.md)."""
