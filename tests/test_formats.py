@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cybertnoc.errors import ImportRejected, InvalidValue
@@ -9,11 +11,30 @@ from cybertnoc.ingest.formats import get_format, import_format, list_formats
 from cybertnoc.ingest.profile import load_profile
 from cybertnoc.store.queries import entity_frame, list_sources
 
-FORMAT_NAMES = (
-    "edgelist graphml gexf ucinet-matrix montagna-edgelist two-mode-matrix agora hansa "
-    "unodc-seizures unodc-routes glotip mse-lists amlsim amlworld amlworld-patterns elliptic "
-    "tagpack ofac-addresses feodo urlhaus threatfox honeypot"
-).split()
+FORMAT_NAMES = [
+    "edgelist",
+    "graphml",
+    "gexf",
+    "ucinet-matrix",
+    "montagna-edgelist",
+    "two-mode-matrix",
+    "agora",
+    "hansa",
+    "unodc-seizures",
+    "unodc-routes",
+    "glotip",
+    "mse-lists",
+    "amlsim",
+    "amlworld",
+    "amlworld-patterns",
+    "elliptic",
+    "tagpack",
+    "ofac-addresses",
+    "feodo",
+    "urlhaus",
+    "threatfox",
+    "honeypot",
+]
 
 
 def test_unknown_format_suggests_the_closest():
@@ -112,3 +133,47 @@ def test_profile_is_stored_with_the_source(workspace, tmp_path):
     assert weight["missing"] == 1 and weight["distinct"] == 2
     assert any(e["column"] == "weight" and e["examples"] == ["x"] for e in profile["invalid"])
     assert profile["worst_rows"][0]["line"] == 3
+
+
+def test_cli_formats_import_profile_and_sources(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from cybertnoc.cli import cli
+
+    monkeypatch.delenv("CYBERTNOC_KEY", raising=False)
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["init", str(ws)]).exit_code == 0
+    listed = json.loads(runner.invoke(cli, ["formats", "--json"]).stdout)
+    assert "edgelist" in {f["name"] for f in listed}
+    path = _write(tmp_path, "source,target,weight\na,b,2\nb,c,x\n")
+    result = runner.invoke(
+        cli,
+        ["import", "-w", str(ws), str(path), "--format", "edgelist", "-o", "directed=true",
+         "--title", "Calls", "--licence", "CC0-1.0", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (imported,) = json.loads(result.stdout)
+    assert (imported["rows"], imported["flagged_rows"]) == (2, 1)
+    sources = json.loads(runner.invoke(cli, ["sources", "-w", str(ws), "--json"]).stdout)
+    assert sources[0]["format_name"] == "edgelist" and sources[0]["title"] == "Calls"
+    assert sources[0]["relationships"] == 2 and sources[0]["kind"] == "offline"
+    shown = runner.invoke(cli, ["profile", "1", "-w", str(ws), "--json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["profile"]["rows"] == 2 and Path(data["html"]).is_file()
+    html = Path(data["html"]).read_text("utf-8")
+    assert "Invalid values by rule" in html and "ties.csv" in html
+    missing = runner.invoke(cli, ["profile", "nope", "-w", str(ws)])
+    assert missing.exit_code == 2 and "No source 'nope'" in missing.output
+    bad = runner.invoke(cli, ["import", "-w", str(ws), str(path), "--format", "edgelst"])
+    assert bad.exit_code == 2 and "Did you mean 'edgelist'" in bad.output
+    both = runner.invoke(cli, ["import", "-w", str(ws), str(path), "--format", "edgelist",
+                               "-m", "x.yml"])  # fmt: skip
+    assert both.exit_code == 2 and "Give one of" in both.output
+
+
+def test_every_format_the_issue_names_is_registered():
+    assert sorted(f.name for f in list_formats()) == sorted(FORMAT_NAMES)

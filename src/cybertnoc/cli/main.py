@@ -163,7 +163,33 @@ def init(directory: Path, name: str | None) -> None:
     is_flag=True,
     help="The files are FollowTheMoney entities (JSON lines); no mapping needed.",
 )
-@click.option("--dataset", help="Dataset name for --ftm imports.")
+@click.option(
+    "--format",
+    "format_name",
+    help="A built-in format (see `cybertnoc formats`): FILES may be files or directories.",
+)
+@click.option(
+    "--option",
+    "-o",
+    "format_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="An option of the --format (repeatable), e.g. -o duplicates=last.",
+)
+@click.option(
+    "--dataset",
+    help="Dataset name (--ftm: required; --format: default the format's or the file's name).",
+)
+@click.option("--title", help="--format: the source's title, instead of the format's.")
+@click.option("--publisher", help="--format: the source's publisher.")
+@click.option("--licence", help="--format: the source's licence.")
+@click.option("--citation", help="--format: how to cite the source.")
+@click.option("--url", help="--format: where the source comes from.")
+@click.option(
+    "--kind",
+    type=click.Choice(["offline", "online", "mixed"]),
+    help="--format: offline (police, court, seizure records) or online (listings, adverts...).",
+)
 @click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -176,14 +202,23 @@ def import_(
     files: tuple[Path, ...],
     mapping: str | None,
     ftm: bool,
+    format_name: str | None,
+    format_options: tuple[str, ...],
     dataset: str | None,
+    title: str | None,
+    publisher: str | None,
+    licence: str | None,
+    citation: str | None,
+    url: str | None,
+    kind: str | None,
     key_file: Path | None,
     workspace: Path,
     as_json: bool,
 ) -> None:
-    """Import FILES into the workspace through a mapping.
+    """Import FILES into the workspace through a mapping, a built-in format, or as FtM.
 
-    Each file is one transaction: if any problem is fatal nothing of it is written and every
+    With --mapping each file is one transaction; with --format each FILE (a file or a directory
+    of the format's files) is one. If any problem is fatal nothing of it is written and every
     problem (line, column, value, what was expected, how to fix it) is reported, exit code 2.
     Rows with recoverable problems are kept and flagged. Re-importing a file is a no-op.
     """
@@ -191,10 +226,33 @@ def import_(
     from cybertnoc.ingest import import_file, import_ftm, load_mapping
     from cybertnoc.store import Workspace
 
-    if ftm == bool(mapping):
-        raise click.UsageError("Give either --mapping MAP.yml or --ftm (with --dataset).")
+    if sum((ftm, bool(mapping), bool(format_name))) != 1:
+        raise click.UsageError(
+            "Give one of --mapping MAP.yml, --format NAME (see `cybertnoc formats`) or --ftm "
+            "(with --dataset)."
+        )
     if ftm and not dataset:
         raise click.UsageError("--ftm needs --dataset NAME.")
+    if format_name:
+        options = _parse_options(format_options)
+        overrides = {
+            k: v
+            for k, v in {
+                "title": title,
+                "publisher": publisher,
+                "licence": licence,
+                "citation": citation,
+                "url": url,
+                "kind": kind,
+            }.items()
+            if v is not None
+        }
+        _import_formats(
+            files, format_name, options, overrides, dataset, key_file, workspace, as_json
+        )
+        return
+    if format_options or title or publisher or licence or citation or url or kind:
+        raise click.UsageError("--option, --title, --licence ... go with --format.")
     with Workspace.open(workspace) as ws:
         key = load_key(key_file, workspace=ws.path)
         pseudo = Pseudonymiser(key) if key else None
@@ -245,6 +303,118 @@ def import_(
             _print_json([r.as_dict() for r in results])
 
 
+def _parse_options(pairs: tuple[str, ...]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--option")
+        options[name.strip()] = value.strip()
+    return options
+
+
+def _import_formats(
+    files: tuple[Path, ...],
+    format_name: str,
+    options: dict[str, str],
+    overrides: dict[str, str],
+    dataset: str | None,
+    key_file: Path | None,
+    workspace: Path,
+    as_json: bool,
+) -> None:
+    from cybertnoc.ethics import Pseudonymiser, load_key
+    from cybertnoc.ingest.formats import get_format, import_format
+    from cybertnoc.store import Workspace
+
+    get_format(format_name)
+    with Workspace.open(workspace) as ws:
+        key = load_key(key_file, workspace=ws.path)
+        pseudo = Pseudonymiser(key) if key else None
+        results = []
+        for path in files:
+            with progress_bar() as progress:
+                tasks: dict[str, Any] = {}
+
+                def report(
+                    label: str, done: int, total: int, tasks: dict[str, Any] = tasks
+                ) -> None:
+                    if label not in tasks:
+                        tasks[label] = progress.add_task(f"importing {label}", total=None)
+                    progress.update(tasks[label], completed=done, total=total or None)
+
+                try:
+                    done = import_format(
+                        ws,
+                        path,
+                        format_name,
+                        pseudonymiser=pseudo,
+                        options=options,
+                        overrides=overrides,
+                        dataset=dataset,
+                        progress=report,
+                    )
+                except ImportRejected as exc:
+                    if as_json:
+                        _print_json(
+                            {
+                                "file": exc.file,
+                                "rejected": True,
+                                "problems": [p.as_dict() for p in exc.problems],
+                            }
+                        )
+                        sys.exit(EXIT_USER_ERROR)
+                    raise
+            results.extend(done)
+            if not as_json:
+                for result in done:
+                    style = "dim" if result.skipped else "green"
+                    out.print(
+                        f"[{style}]{result.file}: {result.message}[/]",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
+                    warnings = [p for p in result.problems if not p.fatal]
+                    if warnings:
+                        err.print(
+                            f"[yellow]{len(warnings):,} warning(s)[/] in {Path(result.file).name}: "
+                            f"rows kept and flagged; see `cybertnoc profile {result.source_id}`",
+                            highlight=False,
+                        )
+    if as_json:
+        _print_json([r.as_dict() for r in results])
+
+
+@cli.command()
+@_json_option
+def formats(as_json: bool) -> None:
+    """List the built-in formats (use them with `cybertnoc import PATH --format NAME`)."""
+    from cybertnoc.ingest.formats import list_formats
+
+    items = [
+        {
+            "name": f.name,
+            "description": f.description,
+            "crime_area": f.crime_area,
+            "kind": f.kind,
+            "options": f.options,
+            "examples": list(f.examples),
+        }
+        for f in list_formats()
+    ]
+    if as_json:
+        _print_json(items)
+        return
+    table = Table(title="Built-in formats", header_style="bold")
+    for col in ("name", "area", "kind", "description", "options"):
+        table.add_column(col, overflow="fold")
+    for f in items:
+        table.add_row(
+            f["name"], f["crime_area"], f["kind"], f["description"], ", ".join(f["options"]) or "-"
+        )
+    out.print(table)
+
+
 # -- sources / stats / audit ----------------------------------------------------------------------
 @cli.command()
 @_workspace_option
@@ -268,30 +438,127 @@ def sources(workspace: Path, as_json: bool) -> None:
         "dataset",
         "file",
         "format",
+        "kind",
         "rows",
         "flagged",
         "entities",
+        "relationships",
         "licence",
         "sha256",
         "imported",
     ):
         table.add_column(
-            col, justify="right" if col in ("id", "rows", "flagged", "entities") else "left"
+            col,
+            justify="right"
+            if col in ("id", "rows", "flagged", "entities", "relationships")
+            else "left",
         )
     for s in items:
         table.add_row(
             str(s["source_id"]),
             s["dataset"],
             s["file_name"],
-            s["format"],
+            s["format_name"] or s["format"],
+            s["kind"] or "-",
             f"{s['rows']:,}",
             f"{s['flagged_rows']:,}",
             f"{s['entities']:,}",
+            "-" if s["relationships"] is None else f"{s['relationships']:,}",
             s["licence"],
             s["content_hash"][:12],
             s["imported_at"][:19],
         )
     out.print(table)
+
+
+@cli.command()
+@click.argument("source")
+@_workspace_option
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the profile as a self-contained page [default: "
+    "WORKSPACE/reports/profile-SOURCE.html].",
+)
+@click.option("--no-html", is_flag=True, help="Do not write the HTML page.")
+@_json_option
+def profile(
+    source: str, workspace: Path, html_path: Path | None, no_html: bool, as_json: bool
+) -> None:
+    """The data-quality profile of SOURCE (its id, file name or dataset; see `cybertnoc sources`).
+
+    Rows, columns, missing share, distinct values, invalid values by rule with examples, top
+    values and the worst rows, as collected at import. Personal columns show counts only.
+    """
+    from cybertnoc.errors import WorkspaceError
+    from cybertnoc.ingest.profile import load_profile
+    from cybertnoc.report import write_brief
+    from cybertnoc.report.profile import profile_brief
+    from cybertnoc.store import Workspace
+    from cybertnoc.store.queries import list_sources
+
+    with Workspace.open(workspace) as ws:
+        items = list_sources(ws)
+        match = [
+            s
+            for s in items
+            if source in (str(s["source_id"]), s["file_name"], s["dataset"], s["path"])
+        ]
+        if not match:
+            known = ", ".join(f"{s['source_id']} ({s['file_name']})" for s in items) or "none"
+            raise WorkspaceError(f"No source {source!r} in {workspace}. Sources: {known}.")
+        if len(match) > 1:
+            ids = ", ".join(str(s["source_id"]) for s in match)
+            raise WorkspaceError(f"{source!r} names several sources ({ids}); give the id.")
+        item = match[0]
+        data = load_profile(ws, int(item["source_id"]))
+        if data is None:
+            raise WorkspaceError(
+                f"Source {item['source_id']} was imported before profiles were collected; "
+                "import the file into a new workspace to profile it."
+            )
+        path = None
+        if not no_html:
+            target = html_path or ws.path / "reports" / f"profile-{item['source_id']}.html"
+            path = write_brief(profile_brief(item, data), target)
+    if as_json:
+        _print_json({"source": item, "profile": data, "html": str(path) if path else None})
+        return
+    out.print(
+        f"[bold]{item['title']}[/] ({item['file_name']}): {data['rows']:,} rows, "
+        f"{item['flagged_rows']:,} flagged",
+        highlight=False,
+    )
+    table = Table(header_style="bold")
+    for col in ("column", "present", "missing %", "distinct", "invalid", "top values"):
+        table.add_column(
+            col,
+            justify="right" if col in ("present", "missing %", "distinct", "invalid") else "left",
+            overflow="fold",
+        )
+    for c in data["columns"]:
+        table.add_row(
+            c["column"] + (" (personal)" if c["personal"] else ""),
+            f"{c['present']:,}",
+            f"{100 * c['missing_share']:.1f}",
+            ("≥" if c["distinct_is_lower_bound"] else "") + f"{c['distinct']:,}",
+            f"{c['invalid']:,}",
+            "withheld" if c["personal"] else "; ".join(f"{v} ({n:,})" for v, n in c["top"][:3]),
+        )
+    out.print(table)
+    if data["invalid"]:
+        rules = Table(title="Invalid values by rule", header_style="bold")
+        for col in ("column", "expected", "count", "examples"):
+            rules.add_column(col, overflow="fold")
+        for e in data["invalid"]:
+            rules.add_row(
+                e["column"] or "(row)", e["expected"], f"{e['count']:,}", "; ".join(e["examples"])
+            )
+        out.print(rules)
+    if path:
+        out.print(f"Profile page: {path}", highlight=False)
 
 
 @cli.command()
