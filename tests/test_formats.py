@@ -177,3 +177,41 @@ def test_cli_formats_import_profile_and_sources(tmp_path, monkeypatch):
 
 def test_every_format_the_issue_names_is_registered():
     assert sorted(f.name for f in list_formats()) == sorted(FORMAT_NAMES)
+
+
+def test_a_parser_can_keep_the_text_as_written(workspace, tmp_path):
+    from cybertnoc.ingest.formats import Part
+    from cybertnoc.ingest.mapping import parse_mapping
+    from cybertnoc.ingest.readers import RecordReader
+
+    path = _write(tmp_path, "x", "listings.txt")
+    mapping = parse_mapping(
+        {
+            "dataset": "t",
+            "entities": {
+                "l": {
+                    "schema": "Listing",
+                    "keys": ["id"],
+                    "properties": {"name": {"column": "title"}},
+                }
+            },
+        }
+    )
+
+    def parse(reader):
+        yield 1, {"id": "1", "title": "Tom & Jerry"}, (), {"title": "Tom &amp; Jerry"}
+        yield 2, {"id": "2", "title": "plain"}
+
+    part = Part(path, mapping, lambda: RecordReader(path, ["id", "title"], parse))
+    from cybertnoc.ingest.formats import _base
+
+    fmt = _base.Format("test-originals", "t", "general", "online", lambda p, o: [part])
+    _base._REGISTRY[fmt.name] = fmt
+    try:
+        import_format(workspace, path, fmt.name)
+    finally:
+        del _base._REGISTRY[fmt.name]
+    rows = workspace.con.execute(
+        "SELECT value, original_value FROM statements WHERE prop = 'name' ORDER BY value"
+    ).fetchall()
+    assert rows == [("Tom & Jerry", "Tom &amp; Jerry"), ("plain", None)]

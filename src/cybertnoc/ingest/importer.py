@@ -504,7 +504,10 @@ class _Importer:
                 for prop, value in cleaned:
                     value = self.personal(column, value)
                     personal = column is not None and column in self.mapping.personal
-                    original = None if personal or raw == value else raw
+                    written = raw
+                    if ctx.row.originals and column in ctx.row.originals:
+                        written = ctx.row.originals[column]
+                    original = None if personal or written == value else written
                     out.append((prop, value, original))
         model_schema = self.model[ent.schema]
         for prop, value, original in out:

@@ -41,6 +41,9 @@ class Row:
     line: int | None
     values: dict[str, Value]
     problems: tuple[tuple[str | None, str | None, str, str], ...] = ()
+    #: Column → the text as written in the file, where a parser handed on another text to
+    #: clean (HTML entities decoded, a decimal comma read): kept as the statement's original.
+    originals: dict[str, str] | None = None
 
 
 def _text(value: Any) -> Value:
@@ -331,11 +334,14 @@ class RecordReader:
     """Rows from a Python parser, for files DuckDB cannot read as one table.
 
     A built-in format (an adjacency matrix, a ragged CSV without header, a YAML tag pack) parses
-    its file in a generator that yields ``(line, values)`` or ``(line, values, problems)`` per
-    record, where ``problems`` are recoverable problems of that record (``(column, value,
-    expected, hint)``: the row is kept and flagged). File-level problems go into
-    :attr:`problems` as :class:`~cybertnoc.errors.Problem` objects (``fatal=True`` rejects the
-    import). The reader numbers the rows and batches them for the importer.
+    its file in a generator that yields ``(line, values)``, ``(line, values, problems)`` or
+    ``(line, values, problems, originals)`` per record, where ``problems`` are recoverable
+    problems of that record (``(column, value, expected, hint)``: the row is kept and flagged)
+    and ``originals`` maps a column to its text as written in the file when ``values`` holds a
+    text the parser repaired (an HTML entity decoded): statements keep it as original value.
+    File-level problems go into :attr:`problems` as :class:`~cybertnoc.errors.Problem` objects
+    (``fatal=True`` rejects the import). The reader numbers the rows and batches them for the
+    importer.
 
     Parameters
     ----------
@@ -373,7 +379,8 @@ class RecordReader:
         for number, record in enumerate(self._parse(self), start=1):
             line, values = record[0], record[1]
             found = record[2] if len(record) > 2 else ()  # type: ignore[misc]
-            batch.append(Row(number, line, values, tuple(found)))
+            originals = record[3] if len(record) > 3 else None  # type: ignore[misc]
+            batch.append(Row(number, line, values, tuple(found or ()), originals or None))
             if len(batch) >= batch_size:
                 yield batch
                 batch = []

@@ -242,9 +242,17 @@ def import_format(
     path = Path(path)
     if not path.exists():
         raise rejected(path, "an existing file or directory", "Check the path")
-    parts = fmt.parts(path, options)
-    if not parts:
-        raise rejected(path, f"input for format {name}", "No file of the format was found")
+    try:
+        parts = fmt.parts(path, options)
+        if not parts:
+            raise rejected(path, f"input for format {name}", "No file of the format was found")
+    except ImportRejected as exc:
+        ws.audit(
+            "import",
+            {"path": str(path), "format": fmt.name, "options": options},
+            outcome=f"rejected: {sum(p.fatal for p in exc.problems)} error(s) in {exc.file}",
+        )
+        raise
     plans: list[tuple[Part, Mapping, str]] = []
     for part in parts:
         mapping = part.mapping if isinstance(part.mapping, Mapping) else load_mapping(part.mapping)
