@@ -274,10 +274,10 @@ register(
 
 
 def _hansa_align(
-    fields: list[str],
+    fields: list[str], *, unescape: bool = True
 ) -> tuple[dict[str, str | None], list[tuple[str | None, str | None, str, str]]]:
     """Values of one Hansa record by column, realigned where fields are missing."""
-    f = [html.unescape(v) for v in fields]
+    f = [html.unescape(v) for v in fields] if unescape else list(fields)
     values: dict[str, str | None] = dict.fromkeys(HANSA_COLUMNS)
     values["time"], values["item_id"] = f[0], f[1] if len(f) > 1 else None
     problems: list[tuple[str | None, str | None, str, str]] = []
@@ -362,7 +362,10 @@ def _hansa_parse(path: Path):
                     )
                     return
             values, problems = _hansa_align(fields)
-            yield (line, values, tuple(problems)) if problems else (line, values)
+            # Where an HTML entity was decoded ("&amp;"), the text as written stays the original.
+            written, _ = _hansa_align(fields, unescape=False)
+            originals = {k: w for k, w in written.items() if w is not None and w != values.get(k)}
+            yield line, values, tuple(problems), originals
 
     return parse
 
