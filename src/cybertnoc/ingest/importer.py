@@ -179,6 +179,10 @@ class _Columns:
         return len(self.cols[0])
 
 
+#: Entries of the per-import memos of cleaned values and pseudonyms.
+_MEMO_SIZE = 200_000
+
+
 class _RowContext:
     """Per-row state while mapping one record."""
 
@@ -225,6 +229,8 @@ class _Importer:
         self.rows = 0
         self.source_id = 0
         self._key_cleaners = self._plan_key_cleaners()
+        self._clean_memo: dict[tuple[int, str], Any] = {}
+        self._pseudo_memo: dict[str, str] = {}
         self.content_hash = ""
         # A money value ("12.50 EUR") also fills `currency` where the entity maps none itself.
         self._money_currency = {
@@ -276,7 +282,28 @@ class _Importer:
         return plan
 
     def clean(self, pm: PropertyMapping, raw: str) -> list[tuple[str, str]]:
-        """Clean one raw value: a list of (property, canonical value); raises InvalidValue."""
+        """Clean one raw value: a list of (property, canonical value); raises InvalidValue.
+
+        Results are memoised per property mapping and raw text (the same account, country or
+        currency recurs on many rows); the memo is emptied when it grows large.
+        """
+        key = (id(pm), raw)
+        hit = self._clean_memo.get(key)
+        if hit is not None:
+            if isinstance(hit, InvalidValue):
+                raise hit
+            return hit
+        if len(self._clean_memo) >= _MEMO_SIZE:
+            self._clean_memo.clear()
+        try:
+            result = self._clean(pm, raw)
+        except InvalidValue as exc:
+            self._clean_memo[key] = exc
+            raise
+        self._clean_memo[key] = result
+        return result
+
+    def _clean(self, pm: PropertyMapping, raw: str) -> list[tuple[str, str]]:
         if pm.cleaner.startswith("ftm:"):
             ftype = registry.get(pm.cleaner[4:])
             assert ftype is not None
@@ -300,7 +327,12 @@ class _Importer:
     def personal(self, column: str | None, value: str) -> str:
         if column is not None and column in self.mapping.personal:
             assert self.pseudo is not None
-            return self.pseudo(value)
+            hit = self._pseudo_memo.get(value)
+            if hit is None:
+                if len(self._pseudo_memo) >= _MEMO_SIZE:
+                    self._pseudo_memo.clear()
+                hit = self._pseudo_memo[value] = self.pseudo(value)
+            return hit
         return value
 
     # -- mapping one row ------------------------------------------------------------------------
