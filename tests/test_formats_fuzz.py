@@ -41,7 +41,33 @@ def _cut(src: Path, dst: Path) -> None:
     dst.write_bytes(b"\n".join(lines[:SEED_LINES]) + (b"\n" if len(lines) > SEED_LINES else b""))
 
 
+def _network_seed(write, suffix: str):
+    def make(root: Path) -> Path:
+        import networkx as nx
+
+        G = nx.karate_club_graph()
+        nx.set_edge_attributes(G, 1.0, "weight")
+        path = root / f"karate{suffix}"
+        write(G, path)
+        return path
+
+    return make
+
+
+def _generated() -> dict:
+    import networkx as nx
+
+    return {
+        # No GraphML or GEXF file in ../shared/data: seed from networkx's own writers.
+        "graphml": _network_seed(nx.write_graphml, ".graphml"),
+        "gexf": _network_seed(nx.write_gexf, ".gexf"),
+    }
+
+
 def _seed(fmt, root: Path) -> Path:
+    generated = _generated()
+    if fmt.name in generated:
+        return generated[fmt.name](root)
     example = shared_data(fmt.examples[0])
     target = root / example.name
     if example.is_dir():
