@@ -61,7 +61,16 @@ def _generated() -> dict:
         # No GraphML or GEXF file in ../shared/data: seed from networkx's own writers.
         "graphml": _network_seed(nx.write_graphml, ".graphml"),
         "gexf": _network_seed(nx.write_gexf, ".gexf"),
+        # The Elliptic data set is not redistributable: seed from the generated layout.
+        "elliptic": _elliptic_seed,
     }
+
+
+def _elliptic_seed(root: Path) -> Path:
+    from test_formats_finance import _elliptic
+
+    _elliptic(root / "elliptic_bitcoin_dataset")
+    return root / "elliptic_bitcoin_dataset"
 
 
 def _seed(fmt, root: Path) -> Path:

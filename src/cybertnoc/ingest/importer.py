@@ -520,7 +520,7 @@ class _Importer:
                         exc.expected,
                         exc.hint
                         if pm.required
-                        else (f"{exc.hint} The row is kept without this value.").strip(),
+                        else _sentence(exc.hint, "The row is kept without this value."),
                         pm.required,
                     )
                     continue
@@ -876,6 +876,22 @@ _SOURCE_COLUMNS = (
     "description",
     "relationships",
 )
+
+
+def _sentence(first: str, then: str) -> str:
+    """Two sentences: ``first`` gets a full stop when it lacks one.
+
+    Examples
+    --------
+    >>> _sentence("Check the address", "The row is kept.")
+    'Check the address. The row is kept.'
+    >>> _sentence("", "The row is kept.")
+    'The row is kept.'
+    """
+    first = first.strip()
+    if not first:
+        return then
+    return f"{first if first[-1] in '.!?' else first + '.'} {then}"
 
 
 def _decimal_text(amount: Any) -> str:
