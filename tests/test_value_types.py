@@ -1399,3 +1399,12 @@ def test_doc_lists_every_type_option_region_and_alias():
     assert rows == COUNTRY_REGIONS
     for alias in COUNTRY_ALIASES:
         assert alias in text, alias
+
+
+def test_amlworld_currency_names():
+    # IBM AMLworld (Altman et al. 2023) writes currencies by short English names.
+    names = ["US Dollar", "Euro", "UK Pound", "Yuan", "Yen", "Rupee", "Ruble", "Shekel"]
+    names += ["Brazil Real", "Saudi Riyal", "Mexican Peso", "Swiss Franc", "Bitcoin"]
+    assert [clean_currency(n) for n in names] == [
+        "USD", "EUR", "GBP", "CNY", "JPY", "INR", "RUB", "ILS", "BRL", "SAR", "MXN", "CHF", "BTC",
+    ]  # fmt: skip

@@ -127,6 +127,14 @@ _CURRENCY_WORDS = {
     "quid": "GBP",
     "yen": "JPY",
     "yuan": "CNY",
+    # Short names of IBM's AMLworld data (Altman et al. 2023) and similar exports.
+    "uk pound": "GBP",
+    "rupee": "INR",
+    "rupees": "INR",
+    "ruble": "RUB",
+    "rouble": "RUB",
+    "shekel": "ILS",
+    "brazil real": "BRL",
 }
 
 # Units of Bitcoin: (canonical currency, power of ten).
