@@ -312,3 +312,31 @@ def test_negative_amounts_are_kept_only_where_the_mapping_allows_them(workspace,
     bad.write_text(mapping("").read_text().replace("type: money", "type: date, negative: true"))
     with pytest.raises(InvalidMapping, match="negative"):
         load_mapping(bad)
+
+
+def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
+    import re as _re
+    import zipfile
+
+    import openpyxl
+
+    from cybertnoc.ingest.readers import open_reader
+
+    path = tmp_path / "sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "name"])
+    for i in range(5):
+        ws.append([i, f"n{i}"])
+    wb.save(path)
+    # Some writers declare a size of one cell (UNODC's GLOTIP workbook does).
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = _re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            dst.writestr(item, data)
+    reader = open_reader(broken, "xlsx", {})
+    assert reader.columns == ["id", "name"]
+    assert sum(len(batch) for batch in reader.rows()) == 5

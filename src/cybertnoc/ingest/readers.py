@@ -196,6 +196,10 @@ class TableReader:
             )
             return
         self._sheet = wb[sheet_name] if sheet_name else wb.worksheets[0]
+        # Read-only sheets trust the size the file declares, which some writers get wrong (the
+        # UNODC GLOTIP workbook declares one cell): read every row there is instead.
+        if hasattr(self._sheet, "reset_dimensions"):
+            self._sheet.reset_dimensions()
         self._workbook = wb
         header = next(self._sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         self.columns = [str(c) if c is not None else "" for c in (header or ())]
