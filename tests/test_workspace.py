@@ -77,3 +77,32 @@ def test_audit_entry_rolls_back_with_its_transaction(tmp_path):
             append_audit(con, "import", {"file": "x"})
             raise RuntimeError("boom")
         assert [e.command for e in read_audit_log(ws.con)] == ["init"]
+
+
+def test_a_version_1_workspace_is_migrated_with_its_sources(tmp_path, pseudonymiser):
+    from conftest import FIXTURES
+
+    from cybertnoc.ingest import import_file
+    from cybertnoc.store.migrations import MIGRATIONS
+    from cybertnoc.store.queries import list_sources
+
+    # A workspace as cybertnoc wrote it at schema version 1, with one source.
+    with Workspace.create(tmp_path / "ws") as ws:
+        import_file(
+            ws, FIXTURES / "transfers.csv", FIXTURES / "transfers.yml", pseudonymiser=pseudonymiser
+        )
+    con = duckdb.connect(str(tmp_path / "ws" / "workspace.duckdb"))
+    for column in ("format_name", "kind", "citation", "provenance", "description"):
+        con.execute(f"ALTER TABLE sources DROP COLUMN {column}")
+    con.execute("ALTER TABLE sources DROP COLUMN relationships")
+    con.execute("DROP TABLE source_profiles")
+    con.execute("DELETE FROM schema_migrations WHERE version > 1")
+    con.close()
+    with Workspace.open(tmp_path / "ws") as ws:
+        assert ws.schema_version == MIGRATIONS[-1].version == 2
+        (source,) = list_sources(ws)
+        assert source["rows"] == 4 and source["format_name"] is None
+        import_file(
+            ws, FIXTURES / "suspects.csv", FIXTURES / "suspects.yml", pseudonymiser=pseudonymiser
+        )
+        assert [s["kind"] for s in list_sources(ws)] == [None, "unstated"]

@@ -73,8 +73,8 @@ class Workspace:
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()) / "ws"
     >>> with Workspace.create(d) as ws:
-    ...     ws.schema_version
-    1
+    ...     ws.schema_version == SCHEMA_VERSION
+    True
     """
 
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, config: dict[str, Any]):
