@@ -81,7 +81,6 @@ def test_audit_entry_rolls_back_with_its_transaction(tmp_path):
 
 def test_a_version_1_workspace_is_migrated_with_its_sources(tmp_path, pseudonymiser):
     from conftest import FIXTURES
-
     from cybertnoc.ingest import import_file
     from cybertnoc.store.migrations import MIGRATIONS
     from cybertnoc.store.queries import list_sources
