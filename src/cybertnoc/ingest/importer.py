@@ -39,7 +39,7 @@ from cybertnoc.model import get_model
 from cybertnoc.model.types import clean_money, clean_value
 from cybertnoc.store._duck import first_row
 from cybertnoc.store.audit import append_audit
-from cybertnoc.store.workspace import Workspace
+from cybertnoc.store.workspace import Workspace, connect
 
 __all__ = ["ImportResult", "file_hash", "import_file", "make_id"]
 
@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 WITHHELD = "<personal value withheld>"
 _BATCH = 20_000
+#: Statements staged before they are merged into the main tables within the import.
+_MERGE_STATEMENTS = 250_000
 
 _STATEMENT_FIELDS = [
     ("id", pa.string()),
@@ -230,6 +232,11 @@ class _Importer:
         self.source_id = 0
         self._key_cleaners = self._plan_key_cleaners()
         self._clean_memo: dict[tuple[int, str], Any] = {}
+        self._staged = 0
+        self._merged: dict[str, int] = {}
+        self.stage: Any = None
+        self._staged_entities: pa.Table | None = None
+        self._resolved: pa.Table | None = None
         self._pseudo_memo: dict[str, str] = {}
         self.content_hash = ""
         # A money value ("12.50 EUR") also fills `currency` where the entity maps none itself.
@@ -572,8 +579,12 @@ class _Importer:
         return " ".join(template.format(**fields).split())
 
     # -- staging and merge ----------------------------------------------------------------------
+    # Rows are staged in a private in-memory DuckDB database, outside the workspace's
+    # transaction, and merged into the workspace in chunks: data staged and dropped inside the
+    # transaction would stay in memory until the commit. Only the merged, aggregated chunks
+    # enter the transaction, which DuckDB writes out optimistically.
     def flush(self) -> None:
-        con = self.ws.con
+        stage = self.stage
         for name, buf in (
             ("stg_statements", self.statements),
             ("stg_entities", self.entities),
@@ -582,38 +593,69 @@ class _Importer:
         ):
             if len(buf) == 0:
                 continue
+            if name == "stg_statements":
+                self._staged += len(buf)
             table = buf.take()
-            con.register("_batch", table)
-            con.execute(f"INSERT INTO {name} SELECT * FROM _batch")
-            con.unregister("_batch")
+            stage.register("_batch", table)
+            stage.execute(f"INSERT INTO {name} SELECT * FROM _batch")
+            stage.unregister("_batch")
 
     def create_staging(self) -> None:
-        con = self.ws.con
+        if self.stage is None:
+            self.stage = connect()
         for name, fields in (
             ("stg_statements", _STATEMENT_FIELDS),
             ("stg_entities", _ENTITY_FIELDS),
             ("stg_relationships", _REL_FIELDS),
             ("stg_records", _RECORD_FIELDS),
         ):
-            con.register("_empty", pa.schema(fields).empty_table())
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _empty")
-            con.unregister("_empty")
+            self.stage.register("_empty", pa.schema(fields).empty_table())
+            self.stage.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _empty")
+            self.stage.unregister("_empty")
+
+    def clear_staging(self) -> None:
+        for name in ("stg_statements", "stg_entities", "stg_relationships", "stg_records"):
+            self.stage.execute(f"DELETE FROM {name}")
+        self._staged = 0
+
+    def _count(self, counts: dict[str, int]) -> dict[str, int]:
+        for key, value in counts.items():
+            self._merged[key] = self._merged.get(key, 0) + int(value)
+        return dict(self._merged)
 
     def drop_staging(self) -> None:
-        for name in ("stg_statements", "stg_entities", "stg_relationships", "stg_records"):
-            self.ws.con.execute(f"DROP TABLE IF EXISTS {name}")
+        if self.stage is not None:
+            self.stage.close()
+            self.stage = None
+
+    def _staged_table(self, sql: str) -> pa.Table:
+        rel = self.stage.sql(sql)
+        to_arrow = getattr(rel, "to_arrow_table", None) or rel.arrow
+        return to_arrow()
 
     def resolve_schemata(self) -> None:
         """Entities seen under several schemata get the most specific common one."""
+        self._staged_entities = self._staged_table(
+            """
+            SELECT id, list(DISTINCT schema ORDER BY schema) AS schemata,
+                   arg_min(caption, row_number) FILTER (WHERE caption IS NOT NULL) AS caption,
+                   any_value(dataset) AS dataset, any_value(source_id) AS source_id,
+                   min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM stg_entities GROUP BY id
+            """
+        )
         con = self.ws.con
+        con.register("s_entities", self._staged_entities)
         rows = con.execute(
             """
-            WITH s AS (SELECT id, schema FROM stg_entities GROUP BY ALL
+            WITH s AS (SELECT id, unnest(schemata) AS schema FROM s_entities
                        UNION SELECT e.id, e.schema FROM entities e
-                       WHERE e.id IN (SELECT id FROM stg_entities))
+                       WHERE e.id IN (SELECT id FROM s_entities))
             SELECT id, list(schema ORDER BY schema) FROM s GROUP BY id HAVING count(*) > 1
             """
         ).fetchall()
+        con.unregister("s_entities")
+        resolved: dict[str, str] = {}
         for entity_id, schemata in rows:
             try:
                 common = schemata[0]
@@ -630,72 +672,98 @@ class _Importer:
                     True,
                 )
                 continue
-            con.execute("UPDATE stg_entities SET schema = ? WHERE id = ?", [common, entity_id])
+            resolved[entity_id] = common
             con.execute("UPDATE entities SET schema = ? WHERE id = ?", [common, entity_id])
+        self._resolved = pa.table(
+            {"id": list(resolved), "schema": list(resolved.values())},
+            schema=pa.schema([("id", pa.string()), ("schema", pa.string())]),
+        )
 
     def merge(self) -> dict[str, int]:
         con = self.ws.con
         counts: dict[str, int] = {}
+        con.register("s_entities", self._staged_entities)
+        con.register("s_resolved", self._resolved)
         con.execute(
             """
             UPDATE entities SET first_seen = least(entities.first_seen, s.first_seen),
                                 last_seen = greatest(entities.last_seen, s.last_seen),
                                 caption = coalesce(entities.caption, s.caption)
-            FROM (SELECT id, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-                         arg_min(caption, row_number) FILTER (WHERE caption IS NOT NULL) AS caption
-                  FROM stg_entities GROUP BY id) s
+            FROM s_entities s
             WHERE entities.id = s.id
             """
         )
         counts["entities"] = con.execute(
             """
             INSERT INTO entities
-            SELECT id, any_value(schema),
-                   arg_min(caption, row_number) FILTER (WHERE caption IS NOT NULL),
-                   any_value(dataset), any_value(source_id), min(first_seen), max(last_seen)
-            FROM stg_entities WHERE id NOT IN (SELECT id FROM entities) GROUP BY id
+            SELECT s.id, coalesce(r.schema, s.schemata[1]), s.caption, s.dataset, s.source_id,
+                   s.first_seen, s.last_seen
+            FROM s_entities s LEFT JOIN s_resolved r ON r.id = s.id
+            WHERE s.id NOT IN (SELECT id FROM entities)
             """
         ).fetchall()[0][0]  # type: ignore[index]
+        statements = self._staged_table(
+            """
+            SELECT id, arg_min(entity_id, row_number) AS entity_id,
+                   arg_min(schema, row_number) AS schema, arg_min(prop, row_number) AS prop,
+                   arg_min(prop_type, row_number) AS prop_type,
+                   arg_min(value, row_number) AS value,
+                   arg_min(original_value, row_number) AS original_value,
+                   arg_min(dataset, row_number) AS dataset,
+                   arg_min(source_id, row_number) AS source_id,
+                   min(row_number) AS row_number, min(first_seen) AS first_seen,
+                   max(last_seen) AS last_seen
+            FROM stg_statements GROUP BY id
+            """
+        )
+        con.register("s_statements", statements)
         con.execute(
             """
             UPDATE statements SET first_seen = least(statements.first_seen, s.first_seen),
                                   last_seen = greatest(statements.last_seen, s.last_seen)
-            FROM (SELECT id, min(first_seen) AS first_seen, max(last_seen) AS last_seen
-                  FROM stg_statements GROUP BY id) s
+            FROM s_statements s
             WHERE statements.id = s.id
             """
         )
         counts["statements"] = con.execute(
             """
             INSERT INTO statements
-            SELECT id, arg_min(entity_id, row_number), arg_min(schema, row_number),
-                   arg_min(prop, row_number), arg_min(prop_type, row_number),
-                   arg_min(value, row_number), arg_min(original_value, row_number),
-                   arg_min(dataset, row_number), arg_min(source_id, row_number),
-                   min(row_number), min(first_seen), max(last_seen)
-            FROM stg_statements WHERE id NOT IN (SELECT id FROM statements) GROUP BY id
+            SELECT * FROM s_statements WHERE id NOT IN (SELECT id FROM statements)
             """
         ).fetchall()[0][0]  # type: ignore[index]
+        con.unregister("s_statements")
+        del statements
         # Statements keep the entity's final schema.
         con.execute(
             """
             UPDATE statements SET schema = e.schema FROM entities e
             WHERE statements.entity_id = e.id AND statements.schema <> e.schema
-              AND e.id IN (SELECT id FROM stg_entities)
+              AND e.id IN (SELECT id FROM s_entities)
             """
         )
+        con.unregister("s_entities")
+        con.unregister("s_resolved")
+        relationships = self._staged_table(
+            """
+            SELECT id, any_value(schema) AS schema, source, target,
+                   any_value(directed) AS directed, any_value(dataset) AS dataset,
+                   any_value(source_id) AS source_id, min(row_number) AS row_number
+            FROM stg_relationships GROUP BY id, source, target
+            """
+        )
+        con.register("s_relationships", relationships)
         counts["relationships"] = con.execute(
             """
             INSERT INTO relationships
-            SELECT id, any_value(schema), source, target, any_value(directed), any_value(dataset),
-                   any_value(source_id), min(row_number)
-            FROM stg_relationships s
+            SELECT * FROM s_relationships s
             WHERE NOT EXISTS (SELECT 1 FROM relationships r
                               WHERE r.id = s.id AND r.source = s.source AND r.target = s.target)
-            GROUP BY id, source, target
             """
         ).fetchall()[0][0]  # type: ignore[index]
-        con.execute("INSERT INTO records SELECT * FROM stg_records")
+        con.unregister("s_relationships")
+        con.register("s_records", self._staged_table("SELECT * FROM stg_records"))
+        con.execute("INSERT INTO records SELECT * FROM s_records")
+        con.unregister("s_records")
         return counts
 
     # -- the whole import -----------------------------------------------------------------------
@@ -762,6 +830,12 @@ class _Importer:
                         buf.take()
                 elif len(self.statements) >= _BATCH:
                     self.flush()
+                    if self._staged >= _MERGE_STATEMENTS:
+                        # Merge what is staged into the main tables (still inside the
+                        # transaction), so that staging stays small on large files.
+                        self.resolve_schemata()
+                        self._count(self.merge())
+                        self.clear_staging()
                 if self.progress:
                     self.progress(self.rows, total)
             self.fatal = sum(p.fatal for p in self.problems)
@@ -770,7 +844,7 @@ class _Importer:
                 self.resolve_schemata()
             if self.fatal:
                 raise ImportRejected(str(self.path), _in_file_order(self.problems))
-            counts = self.merge()
+            counts = self._count(self.merge())
             con.execute(
                 f"INSERT INTO sources ({', '.join(_SOURCE_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(_SOURCE_COLUMNS))})",
@@ -827,10 +901,9 @@ class _Importer:
             if self.own_transaction:
                 con.execute("COMMIT")
         except BaseException:
+            self.drop_staging()
             if self.own_transaction:
                 con.execute("ROLLBACK")
-            else:
-                self.drop_staging()
             raise
         return ImportResult(
             file=str(self.path),

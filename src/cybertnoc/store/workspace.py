@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 DB_NAME = "workspace.duckdb"
 CONFIG_NAME = "cybertnoc.toml"
 ENV_WORKSPACE = "CYBERTNOC_WORKSPACE"
+#: Environment variable with DuckDB's memory limit for cybertnoc's connections ("8GB").
+ENV_MEMORY = "CYBERTNOC_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
 _TABLES = ("sources", "records", "entities", "statements", "relationships", "audit_log")
 
 
@@ -47,9 +50,17 @@ def connect(path: str | os.PathLike[str] = ":memory:", read_only: bool = False):
     """Open a DuckDB connection that never reaches the network.
 
     DuckDB would otherwise download extensions on first use; cybertnoc uses only the statically
-    linked ones (parquet, json, icu).
+    linked ones (parquet, json, icu). Memory is limited to ``CYBERTNOC_MEMORY_LIMIT`` (default
+    4GB); beyond it DuckDB spills to a temporary directory beside the database.
     """
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config = {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+        # Large imports and merges spill to disk beyond this instead of taking most of the
+        # machine's memory (DuckDB's default is 80 %).
+        "memory_limit": os.environ.get(ENV_MEMORY, DEFAULT_MEMORY_LIMIT),
+        "preserve_insertion_order": "false",
+    }
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
