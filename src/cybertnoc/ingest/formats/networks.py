@@ -128,6 +128,7 @@ def emit_ties(
         groups.setdefault((a, b, e.period or "", e.layer or ""), []).append(i)
     winner: dict[int, str | None] = {}
     into: dict[int, int] = {}
+    first_line: dict[int, int] = {}
     for members in groups.values():
         if len(members) == 1:
             winner[members[0]] = edges[members[0]].weight
@@ -148,14 +149,16 @@ def emit_ties(
             combined = _fmt(sum(1.0 if w is None else w for w in weights))
         winner[win] = combined
         for i in members:
+            first_line[i] = members[0]
             if i != win:
                 into[i] = win
     for i, e in enumerate(edges):
         a, b = (e.source, e.target) if directed else tuple(sorted((e.source, e.target)))
         key = "|".join((a, b, e.period or "", e.layer or ""))
-        # Every line of one tie names its ends as the winning line does, so that an undirected
-        # tie listed as (a, b) and (b, a) is one relationship.
-        lead = edges[into.get(i, i)]
+        # Every line of one tie names its ends as its first line does, so that an undirected
+        # tie listed as (a, b) and (b, a) is one relationship, oriented (and its nodes met) in
+        # file order, as a loader adding edges line by line meets them.
+        lead = edges[first_line.get(i, i)]
         values = {
             "source": lead.source,
             "target": lead.target,
