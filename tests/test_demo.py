@@ -27,6 +27,9 @@ from cybertnoc.domains.malware import analysis as malware
 from cybertnoc.domains.slavery import analysis as slavery
 from cybertnoc.errors import CybertnocError
 from cybertnoc.ingest import load_mapping, make_id
+from cybertnoc.network import analysis as network
+from cybertnoc.network.keyplayers import fragmentation, kpp_neg
+from cybertnoc.network.projection import SOCIAL_EDGE_SCHEMATA, social_graph
 from cybertnoc.report import self_containment_problems
 from cybertnoc.store import Workspace, verify_audit_log
 from cybertnoc.synth import SynthManifest
@@ -273,6 +276,31 @@ def test_every_planted_structuring_case_raises_an_alert(demo, ws):
         else:
             assert found >= planted.ngroups - 2, (typology, found, planted.ngroups)
     assert sum(f.set_aside.values()) > 0 and sum(f.hubs.values()) > 0
+
+
+def test_network_section_uses_the_network_toolkit(ws, html):
+    f = network.analyse(ws, seed=0)
+    G = social_graph(ws, SOCIAL_EDGE_SCHEMATA)
+    # Measures are the metrics table's (networkx names), sorted by betweenness.
+    assert f.table["betweenness_centrality"].is_monotonic_decreasing
+    assert {"degree_centrality", "pagerank", "core_number", "constraint"} <= set(f.table)
+    # Key players: the KPP-Neg set, and its fragmentation is what the brief reports.
+    assert f.key_players == kpp_neg(G, 3, seed=0, starts=3)
+    assert f.fragmentation["key_players"] == pytest.approx(fragmentation(G, f.key_players.nodes))
+    assert f.fragmentation["key_players"] >= f.fragmentation["top_betweenness"]
+    assert f"{100 * f.fragmentation['key_players']:.1f}%" in html
+    # Disruption: targeted removal breaks the network faster than random removal.
+    curves = f.disruption
+    assert set(curves) == {"betweenness", "degree", "random"}
+    assert (
+        curves["betweenness"]["lcc_fraction"].iloc[-1] < curves["random"]["lcc_fraction"].iloc[-1]
+    )
+    assert "Resilience: the largest component as actors are removed" in html
+    # Link prediction: evaluated with its seed, better than chance.
+    ra = f.link_evaluation.set_index("method").loc["resource_allocation"]
+    assert ra["seed"] == 0 and ra["auc"] > 0.5
+    assert len(f.suggested_links) == 5
+    assert "Ties most likely missing" in html and "Leiden" in html
 
 
 def test_advert_groups_follow_their_controllers(demo, ws):

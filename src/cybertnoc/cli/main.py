@@ -693,6 +693,736 @@ def export_ftm_cmd(workspace: Path, output: Path, profile: str) -> None:
     err.print(f"wrote {n:,} entities ({profile}) to {output}", highlight=False)
 
 
+# -- network --------------------------------------------------------------------------------------
+@cli.group()
+def network() -> None:
+    """Social network analysis: measures, disruption, key players, communities, links, exports.
+
+    Every command reads a network from PATH through a built-in format (`--format`, default
+    edgelist; see `cybertnoc formats`) or, without PATH, from the workspace (`-w`).
+    """
+
+
+def _network_input(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))(f)
+    f = click.option(
+        "--format",
+        "format_name",
+        default="edgelist",
+        show_default=True,
+        help="Built-in format of PATH (edgelist, ucinet-matrix, montagna-edgelist, graphml...).",
+    )(f)
+    f = click.option(
+        "--option",
+        "format_options",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="An option of the format (repeatable), e.g. --option duplicates=last.",
+    )(f)
+    f = click.option(
+        "--directed/--undirected",
+        default=None,
+        help="Read the ties as directed or undirected [default: as the data say].",
+    )(f)
+    f = click.option(
+        "--layer", "layers", multiple=True, help="Workspace: only ties of this layer (repeatable)."
+    )(f)
+    f = click.option(
+        "--period", "periods", multiple=True, help="Workspace: only ties of this period."
+    )(f)
+    f = click.option(
+        "--dataset", "datasets", multiple=True, help="Workspace: only ties of this dataset."
+    )(f)
+    return _workspace_option(f)
+
+
+def _load_network(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    workspace: Path,
+    layers: tuple[str, ...] = (),
+    periods: tuple[str, ...] = (),
+    datasets: tuple[str, ...] = (),
+) -> Any:
+    from cybertnoc.network.load import network_from_file, workspace_network
+    from cybertnoc.store import Workspace
+
+    if path is not None:
+        G = network_from_file(
+            path, format_name, options=_parse_options(format_options), directed=directed
+        )
+    else:
+        with Workspace.open(workspace, read_only=True) as ws:
+            G = workspace_network(
+                ws,
+                directed=directed,
+                nodes="label",
+                layers=layers or None,
+                periods=periods or None,
+                datasets=datasets or None,
+            )
+            if G.number_of_edges() == 0 and not layers and not periods:
+                from cybertnoc.network.twomode import workspace_projection
+
+                H = workspace_projection(ws, datasets=datasets or None)
+                if H.number_of_edges():  # persons tied by the events they share
+                    G = H
+    if G.number_of_edges() == 0:
+        from cybertnoc.errors import InvalidValue
+
+        where = f"{path} read as {format_name}" if path is not None else f"workspace {workspace}"
+        raise InvalidValue(
+            where,
+            f"a network with at least one tie (found {G.number_of_nodes()} nodes, no tie)",
+            "Check the --format, or the --layer/--period/--dataset filters"
+            if path is None
+            else "Check the --format (see `cybertnoc formats`) and the file's columns",
+        )
+    if directed is False and G.is_directed():
+        G = G.to_undirected()
+    return G
+
+
+def _write_table(frame: Any, output: Path | None, as_json: bool) -> None:
+    if output is None or str(output) == "-":
+        if as_json:
+            _print_json(frame.to_dict(orient="records"))
+        else:
+            click.echo(frame.to_csv(index=False), nl=False)
+        return
+    suffix = output.suffix.lower()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        frame.to_parquet(output, index=False)
+    elif suffix == ".json":
+        output.write_text(frame.to_json(orient="records", indent=1), encoding="utf-8")
+    else:
+        frame.to_csv(output, index=False)
+    err.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+
+
+_OUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=None,
+    help="Output file: .csv, .parquet or .json [default: CSV on stdout].",
+)
+
+
+@network.command("metrics")
+@_network_input
+@click.option(
+    "--weighted",
+    is_flag=True,
+    help="Weight-aware measures: strength, PageRank, clustering, eigenvector by tie weight; "
+    "betweenness, closeness, harmonic by --lengths.",
+)
+@click.option(
+    "--lengths",
+    type=click.Choice(["weight", "inverse"]),
+    default="weight",
+    show_default=True,
+    help="With --weighted, the length of a tie on paths: the weight itself (networkx's and "
+    "Cavallaro et al.'s convention) or 1/weight (strong ties are short).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of any sampling.")
+@_OUT
+@_json_option
+def network_metrics(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    weighted: bool,
+    lengths: str,
+    seed: int,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """A row per node: `node` and one column per measure, named as the networkx function."""
+    from cybertnoc.network.measures import inverse_lengths, metrics_table
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    distance = None
+    if weighted and lengths == "inverse":
+        G, distance = inverse_lengths(G), "length"
+    _write_table(metrics_table(G, weighted=weighted, seed=seed, distance=distance), output, as_json)
+
+
+@network.command("summary")
+@_network_input
+@_json_option
+def network_summary_cmd(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    as_json: bool,
+) -> None:
+    """Whole-network figures: nodes, edges, density, components, assortativity, paths..."""
+    from cybertnoc.network.measures import summary
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    data = summary(G)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(header_style="bold")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in data.items():
+        table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    out.print(table)
+
+
+@network.command("disrupt")
+@_network_input
+@click.option(
+    "--strategy",
+    type=click.Choice(["betweenness", "degree", "strength", "random", "keyplayer"]),
+    default="betweenness",
+    show_default=True,
+    help="Which node goes first.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["sequential", "block"]),
+    default="sequential",
+    show_default=True,
+    help="sequential: recompute after every removal; block: remove --block-size at once.",
+)
+@click.option("--block-size", type=int, default=5, show_default=True, help="Nodes per block.")
+@click.option("--weighted", is_flag=True, help="Weighted betweenness (weights as distances) "
+              "or strength.")  # fmt: skip
+@click.option(
+    "--ties",
+    type=click.Choice(["last-inserted", "first-inserted", "label"]),
+    default="last-inserted",
+    show_default=True,
+    help="Among tied nodes, which goes first (last-inserted reproduces Cavallaro et al. 2020).",
+)
+@click.option("--stop-at", type=int, default=5, show_default=True, help="Stop at this many nodes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed (random strategy).")
+@_OUT
+@_json_option
+def network_disrupt(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    strategy: str,
+    mode: str,
+    block_size: int,
+    weighted: bool,
+    ties: str,
+    stop_at: int,
+    seed: int,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """The resilience curve: `removed` nodes and `lcc_fraction` (largest component share)."""
+    from cybertnoc.network.disruption import disrupt
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    curve = disrupt(
+        G,
+        strategy=strategy,  # type: ignore[arg-type]
+        mode=mode,  # type: ignore[arg-type]
+        block_size=block_size,
+        weighted=weighted,
+        ties=ties,  # type: ignore[arg-type]
+        stop_at=stop_at,
+        seed=seed,
+    )
+    _write_table(curve, output, as_json)
+
+
+def _node_groups(
+    G: Any, attribute: str | None, groups_file: Path | None, what: str
+) -> dict[Any, Any] | None:
+    """Node → group from a node attribute of the network or from a CSV file (node,group)."""
+    from cybertnoc.errors import InvalidValue
+
+    if groups_file is not None:
+        import csv
+
+        with groups_file.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if not header or len(header) < 2:
+                raise InvalidValue(
+                    str(groups_file),
+                    "a CSV file with a header and two columns: node, group",
+                    f"Write the {what} as node,group lines",
+                )
+            groups: dict[Any, Any] = {}
+            for line, row in enumerate(reader, start=2):
+                if len(row) < 2 or not row[0].strip():
+                    raise InvalidValue(
+                        ",".join(row),
+                        "node,group",
+                        f"Fix line {line} of {groups_file}",
+                    )
+                groups[row[0].strip()] = row[1].strip()
+        unknown = [n for n in groups if n not in G]
+        if unknown and len(unknown) == len(groups):
+            raise InvalidValue(
+                unknown[0],
+                f"a node of the network (none of the {len(groups)} nodes of {groups_file} is)",
+                "Use the labels as they are in the network file",
+            )
+        return {n: g for n, g in groups.items() if n in G}
+    if attribute is None:
+        return None
+    groups = {n: d[attribute] for n, d in G.nodes(data=True) if d.get(attribute) not in (None, "")}
+    if not groups:
+        have = sorted({k for _, d in G.nodes(data=True) for k in d} - {"label", "entity_id"})
+        raise InvalidValue(
+            attribute,
+            f"a node attribute of this network (it has: {', '.join(have) or 'none'})",
+            f"Pass --groups FILE.csv (node,group) with the {what}",
+        )
+    return groups
+
+
+@network.command("communities")
+@_network_input
+@click.option(
+    "--method",
+    type=click.Choice(["leiden", "louvain"]),
+    default="leiden",
+    show_default=True,
+    help="Leiden (Traag et al. 2019) or Louvain (Blondel et al. 2008).",
+)
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Resolution.")
+@click.option("--unweighted", is_flag=True, help="Ignore tie weights.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the algorithm.")
+@click.option(
+    "--compare",
+    "compare_attribute",
+    default=None,
+    metavar="ATTRIBUTE",
+    help="A node attribute with known groups (e.g. group): report NMI and ARI against it.",
+)
+@click.option(
+    "--groups",
+    "groups_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Known groups as a CSV file (node,group) to compare with.",
+)
+@_OUT
+@_json_option
+def network_communities(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    method: str,
+    resolution: float,
+    unweighted: bool,
+    seed: int,
+    compare_attribute: str | None,
+    groups_file: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Communities with their modularity; agreement (NMI, ARI) with known groups.
+
+    Writes a row per node (`node`, `community`, 0 the largest) to -o; prints the modularity,
+    the sizes and, with --compare or --groups, the agreement.
+    """
+    import pandas as pd
+
+    from cybertnoc.network.communities import agreement, leiden, louvain
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    weight = None if unweighted else "weight"
+    if method == "leiden":
+        found = leiden(G, weight=weight, resolution=resolution, seed=seed)
+    else:
+        found = louvain(
+            G.to_undirected() if G.is_directed() else G,
+            weight=weight,
+            resolution=resolution,
+            seed=seed,
+        )
+    known = _node_groups(G, compare_attribute, groups_file, "known groups")
+    report: dict[str, Any] = {
+        "method": method,
+        "seed": seed,
+        "resolution": resolution,
+        "weighted": weight is not None,
+        "nodes": G.number_of_nodes(),
+        "communities": len(found.sizes),
+        "sizes": found.sizes,
+        "modularity": found.modularity,
+    }
+    if known is not None:
+        report["agreement"] = agreement(found.membership, known)
+    table = pd.DataFrame(
+        {"node": list(found.membership), "community": list(found.membership.values())}
+    )
+    if output is not None:
+        _write_table(table, output, as_json=False)
+    if as_json:
+        if output is None:
+            report["membership"] = table.to_dict(orient="records")
+        _print_json(report)
+        return
+    out.print(
+        f"{method} (seed {seed}, resolution {resolution:g}): {len(found.sizes)} communities "
+        f"of {G.number_of_nodes()} nodes, modularity {found.modularity:.4f}",
+        highlight=False,
+    )
+    out.print(f"sizes: {', '.join(map(str, found.sizes[:20]))}"
+              + (" ..." if len(found.sizes) > 20 else ""), highlight=False)  # fmt: skip
+    if known is not None:
+        a = report["agreement"]
+        out.print(
+            f"agreement with the known groups ({a['n']} nodes): NMI {a['nmi']:.4f}, "
+            f"ARI {a['ari']:.4f}",
+            highlight=False,
+        )
+    if output is None:
+        out.print("(-o FILE.csv writes each node's community)", style="dim")
+
+
+@network.command("keyplayers")
+@_network_input
+@click.option("-k", "k", type=int, default=3, show_default=True, help="Size of the set.")
+@click.option(
+    "--kind",
+    type=click.Choice(["neg", "pos"]),
+    default="neg",
+    show_default=True,
+    help="neg: whose removal fragments most (KPP-Neg); pos: who reach most (KPP-Pos).",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["fragmentation", "distance-weighted", "m-reach"]),
+    default=None,
+    help="neg: fragmentation (default) or distance-weighted; pos: distance-weighted (default) "
+    "or m-reach.",
+)
+@click.option("-m", "m", type=int, default=1, show_default=True, help="Hops of the m-reach.")
+@click.option("--starts", type=int, default=10, show_default=True, help="Greedy + random starts.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random starts.")
+@_json_option
+def network_keyplayers(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    k: int,
+    kind: str,
+    objective: str | None,
+    m: int,
+    starts: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Key players (Borgatti 2006): the best set of k actors, by greedy plus swap."""
+    from cybertnoc.errors import InvalidValue
+    from cybertnoc.network.keyplayers import fragmentation, kpp_neg, kpp_pos
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    if kind == "neg":
+        objective = objective or "fragmentation"
+        if objective == "m-reach":
+            raise InvalidValue(objective, "fragmentation or distance-weighted for --kind neg")
+        found = kpp_neg(G, k, objective=objective, seed=seed, starts=starts)  # type: ignore[arg-type]
+    else:
+        objective = objective or "distance-weighted"
+        if objective == "fragmentation":
+            raise InvalidValue(objective, "distance-weighted or m-reach for --kind pos")
+        found = kpp_pos(G, k, objective=objective, m=m, seed=seed, starts=starts)  # type: ignore[arg-type]
+    report = {
+        "kind": f"kpp-{kind}",
+        "objective": objective,
+        "k": k,
+        "nodes": list(found.nodes),
+        "score": found.score,
+        "start_fragmentation": fragmentation(G) if kind == "neg" else None,
+        "swaps": found.swaps,
+        "converged": found.converged,
+        "seed": seed,
+        "starts": starts,
+    }
+    if kind == "pos" and objective == "m-reach":
+        report["m"] = m
+    if as_json:
+        _print_json(report)
+        return
+    what = "removed, leave fragmentation" if kind == "neg" else "reach"
+    out.print(
+        f"KPP-{kind.capitalize()} ({objective}, k={k}, seed {seed}): "
+        f"{', '.join(map(str, found.nodes))}  {what} {found.score:.4f}",
+        highlight=False,
+    )
+    if kind == "neg":
+        out.print(f"fragmentation before: {report['start_fragmentation']:.4f}", highlight=False)
+
+
+@network.command("brokerage")
+@_network_input
+@click.option(
+    "--attribute",
+    default="group",
+    show_default=True,
+    help="The node attribute whose values are the groups.",
+)
+@click.option(
+    "--groups",
+    "groups_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Groups as a CSV file (node,group) instead of a node attribute.",
+)
+@_OUT
+@_json_option
+def network_brokerage(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    attribute: str,
+    groups_file: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Gould–Fernandez brokerage roles per node: coordinator, itinerant, gatekeeper,
+    representative, liaison (Gould & Fernandez 1989)."""
+    import pandas as pd
+
+    from cybertnoc.network.brokerage import brokerage_table
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    groups = _node_groups(G, attribute, groups_file, "groups")
+    _write_table(pd.DataFrame(brokerage_table(G, groups)), output, as_json)
+
+
+@network.command("links")
+@_network_input
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Hide a share of the ties and report each method's AUC and precision@k.",
+)
+@click.option("--hidden", type=float, default=0.1, show_default=True, help="Share hidden.")
+@click.option("--repeats", type=int, default=1, show_default=True, help="Splits averaged.")
+@click.option(
+    "--method",
+    type=click.Choice(
+        [
+            "common_neighbours",
+            "jaccard",
+            "adamic_adar",
+            "resource_allocation",
+            "preferential_attachment",
+            "logistic",
+        ]
+    ),
+    default="resource_allocation",
+    show_default=True,
+    help="Suggest with this method.",
+)
+@click.option("-k", "k", type=int, default=10, show_default=True, help="Suggestions / top k.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
+@_OUT
+@_json_option
+def network_links(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    evaluate: bool,
+    hidden: float,
+    repeats: int,
+    method: str,
+    k: int,
+    seed: int,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Ties likely missing from the data (e.g. unrecorded calls), or, with --evaluate, how well
+    each method recovers hidden ties (Lü & Zhou 2011)."""
+    from cybertnoc.network.linkprediction import evaluate_link_prediction, suggest_links
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    if G.is_directed():
+        G = G.to_undirected()
+    if evaluate:
+        table = evaluate_link_prediction(G, hidden=hidden, seed=seed, k=k, repeats=repeats)
+        if output is None and not as_json:
+            err.print(
+                f"hidden {hidden:.0%} of {G.number_of_edges():,} ties, seed {seed}, "
+                f"{repeats} split(s)",
+                highlight=False,
+            )
+    else:
+        table = suggest_links(G, k, method=method, seed=seed)
+    _write_table(table, output, as_json)
+
+
+_EXPORTS = ("gexf", "graphml", "cypher", "neo4j-csv", "ftm", "analyst-csv", "html")
+
+
+@network.command("export")
+@_network_input
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(_EXPORTS),
+    required=True,
+    help="gexf (Gephi), graphml, cypher or neo4j-csv (Neo4j), ftm (FtM JSON lines), "
+    "analyst-csv (i2 / Maltego entities + links), html (interactive view, offline).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file (a directory for neo4j-csv and analyst-csv).",
+)
+@click.option(
+    "--measures/--no-measures",
+    default=True,
+    show_default=True,
+    help="Attach the metrics table's measures to the nodes.",
+)
+@click.option(
+    "--communities",
+    type=click.Choice(["leiden", "louvain", "none"]),
+    default="leiden",
+    show_default=True,
+    help="Attach a `community` attribute.",
+)
+@click.option(
+    "--color-by",
+    default="community",
+    show_default=True,
+    help="Node attribute to colour by (community, role, group...); gexf and html.",
+)
+@click.option(
+    "--size-by",
+    default="degree_centrality",
+    show_default=True,
+    help="Node measure to size by (any metrics column, or degree, betweenness...); gexf and html.",
+)
+@click.option("--title", default=None, help="Title of the html view.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of layout/communities.")
+def network_export(
+    path: Path | None,
+    format_name: str,
+    format_options: tuple[str, ...],
+    directed: bool | None,
+    layers: tuple[str, ...],
+    periods: tuple[str, ...],
+    datasets: tuple[str, ...],
+    workspace: Path,
+    target: str,
+    output: Path,
+    measures: bool,
+    communities: str,
+    color_by: str,
+    size_by: str,
+    title: str | None,
+    seed: int,
+) -> None:
+    """Export the network for Gephi, Neo4j, Aleph, i2 / Maltego, or as a browser view."""
+    from cybertnoc.network import exports as X
+    from cybertnoc.network.communities import leiden, louvain
+    from cybertnoc.network.measures import metrics_table
+
+    G = _load_network(
+        path, format_name, format_options, directed, workspace, layers, periods, datasets
+    )
+    table = metrics_table(G, seed=seed) if measures else None
+    found = None
+    if communities == "leiden":
+        found = leiden(G, seed=seed)
+    elif communities == "louvain":
+        found = louvain(G.to_undirected() if G.is_directed() else G, seed=seed)
+    H = X.annotate(G, measures=table, communities=found)
+    (output if target in ("neo4j-csv", "analyst-csv") else output.parent).mkdir(
+        parents=True, exist_ok=True
+    )
+    color = None if color_by in ("", "none") else color_by
+    size = None if size_by in ("", "none") else size_by
+    if target == "gexf":
+        X.write_gexf(H, output, viz=True, color_by=color, size_by=size, seed=seed)
+    elif target == "graphml":
+        X.write_graphml(H, output)
+    elif target == "cypher":
+        X.write_cypher(H, output)
+    elif target == "neo4j-csv":
+        X.write_neo4j_csv(H, output)
+    elif target == "ftm":
+        X.write_ftm(H, output)
+    elif target == "analyst-csv":
+        X.write_analyst_csv(H, output)
+    else:
+        name = title or (path.name if path is not None else workspace.name)
+        source = f"{path} ({format_name})" if path is not None else f"workspace {workspace}"
+        X.network_html(
+            H,
+            output,
+            color_by=color,
+            size_by=size,
+            title=name,
+            seed=seed,
+            description=f"{H.number_of_nodes():,} nodes and {H.number_of_edges():,} ties "
+            f"from {source}.",
+        )
+    err.print(f"wrote {target} of {H.number_of_nodes():,} nodes to {output}", highlight=False)
+
+
 # -- brief --------------------------------------------------------------------------------------
 @cli.command()
 @_workspace_option

@@ -24,6 +24,7 @@ import networkx as nx
 
 from cybertnoc.errors import InvalidValue
 from cybertnoc.model import get_model
+from cybertnoc.store._duck import first_row
 from cybertnoc.store.workspace import Workspace
 
 __all__ = ["TIE_SCHEMATA", "network_from_file", "workspace_network"]
@@ -170,6 +171,12 @@ def workspace_network(
     return G
 
 
+def _has_events(ws: Workspace) -> bool:
+    """Whether the workspace holds events (the second mode of a two-mode network)."""
+    row = first_row(ws.con.execute("SELECT count(*) FROM entities WHERE schema = 'Event'"))
+    return bool(row and row[0])
+
+
 def network_from_file(
     path: str | Path,
     format: str = "edgelist",
@@ -183,7 +190,9 @@ def network_from_file(
     The file is imported into a temporary workspace with the format's own parser (so dirty lines
     are flagged, not fatal, and duplicates follow the format's ``duplicates`` rule) and
     projected with :func:`workspace_network`. Node attributes the format imports (``group``,
-    ``role``...) are set on the nodes.
+    ``role``...) are set on the nodes. A two-mode file (``two-mode-matrix``: persons x events)
+    gives the one-mode network of its persons, tied by the events they share
+    (:func:`~cybertnoc.network.twomode.workspace_projection`, weight the number shared).
 
     Examples
     --------
@@ -210,6 +219,11 @@ def network_from_file(
             pseudonymiser=Pseudonymiser(key) if key else Pseudonymiser(b"throwaway-" + b"0" * 22),
         )
         G = workspace_network(ws, directed=directed, weight=weight, nodes="label")
+        if G.number_of_edges() == 0 and _has_events(ws):
+            # A two-mode file (persons x meetings): the one-mode network of shared events.
+            from cybertnoc.network.twomode import workspace_projection
+
+            return workspace_projection(ws)
         # Nodes without ties (an actor of a matrix row and column of zeros) are kept.
         for entity, name in ws.con.execute(
             "SELECT id, caption FROM entities WHERE schema = 'Actor' ORDER BY source_id, id"

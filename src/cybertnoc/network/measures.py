@@ -86,6 +86,7 @@ __all__ = [
     "eigenvector_centrality",
     "harmonic_centrality",
     "in_degree_centrality",
+    "inverse_lengths",
     "largest_component",
     "metrics_table",
     "out_degree_centrality",
@@ -188,6 +189,7 @@ class PreparedGraph:
         self.loop = self.src == self.dst
         self._weights: dict[str, np.ndarray] = {}
         self._igraph: ig.Graph | None = None
+        self._adjacency: dict[tuple[str | None, bool], sps.csr_array] = {}
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
@@ -221,6 +223,15 @@ class PreparedGraph:
             g.add_edges(np.column_stack([self.src[keep], self.dst[keep]]))
             self._igraph = g
         return self._igraph
+
+    def adjacency(self, attribute: str | None = "weight") -> sps.csr_array:
+        """The weighted adjacency matrix the spectral measures use, built once and kept.
+
+        ``A[u, v]`` is the ``attribute`` weight of the edge u -> v (both ways, a self-loop once,
+        when undirected). Eigenvector centrality and PageRank read it; call this beforehand to
+        pay its construction as part of the preparation.
+        """
+        return _adjacency(self, attribute, symmetric=not self.directed)
 
     def loop_free_weights(self, attribute: str | None) -> np.ndarray:
         """:meth:`weights` of the edges of :attr:`igraph` (self-loops left out)."""
@@ -606,16 +617,23 @@ def harmonic_centrality(
 
 
 def _adjacency(P: PreparedGraph, weight: str | None, *, symmetric: bool) -> sps.csr_array:
-    """Adjacency matrix A[u, v] = weight of u -> v; both directions (loops once) if symmetric."""
-    w = P.weights(weight)
-    if symmetric:
-        keep = ~P.loop
-        rows = np.concatenate([P.src, P.dst[keep]])
-        cols = np.concatenate([P.dst, P.src[keep]])
-        vals = np.concatenate([w, w[keep]])
-    else:
-        rows, cols, vals = P.src, P.dst, w
-    return sps.csr_array((vals, (rows, cols)), shape=(P.n, P.n))
+    """Adjacency matrix A[u, v] = weight of u -> v; both directions (loops once) if symmetric.
+
+    Built once per prepared graph, weight and kind (eigenvector, PageRank and clustering share
+    it); callers must not modify it.
+    """
+    key = (weight, symmetric)
+    if key not in P._adjacency:
+        w = P.weights(weight)
+        if symmetric:
+            keep = ~P.loop
+            rows = np.concatenate([P.src, P.dst[keep]])
+            cols = np.concatenate([P.dst, P.src[keep]])
+            vals = np.concatenate([w, w[keep]])
+        else:
+            rows, cols, vals = P.src, P.dst, w
+        P._adjacency[key] = sps.csr_array((vals, (rows, cols)), shape=(P.n, P.n))
+    return P._adjacency[key]
 
 
 def _leading_pair(A: sps.csr_array) -> tuple[float, np.ndarray]:
@@ -767,15 +785,6 @@ def pagerank(
     w = P.weights(weight)
     if len(w) and (not np.all(np.isfinite(w)) or w.min() < 0):
         raise InvalidValue(weight, "an edge attribute of finite, non-negative weights")
-    if P.directed:
-        src, dst, ww = P.src, P.dst, w
-    else:
-        keep = ~P.loop
-        src = np.concatenate([P.src, P.dst[keep]])
-        dst = np.concatenate([P.dst, P.src[keep]])
-        ww = np.concatenate([w, w[keep]])
-    positive = ww > 0
-    src, dst, ww = src[positive], dst[positive], ww[positive]
     if personalization is None:
         restart = np.full(P.n, 1.0 / P.n)
     else:
@@ -785,13 +794,31 @@ def pagerank(
                 "personalization", "non-negative values with a positive sum over the nodes"
             )
         restart = restart / restart.sum()
-    out = np.bincount(src, weights=ww, minlength=P.n)
-    step = sps.csr_array((alpha * ww / out[src], (dst, src)), shape=(P.n, P.n))
-    system = LinearOperator((P.n, P.n), matvec=lambda v: v - step @ v, dtype=float)
+    # A[u, v] = weight of the arc u -> v (undirected: both ways, a self-loop once). The walk
+    # steps from u to v with probability A[u, v] / out[u], so T^T x = A^T (x / out).
+    A = _adjacency(P, weight, symmetric=not P.directed)
+    AT = A.T if P.directed else A
+    out = np.asarray(A.sum(axis=1)).ravel()
+    scale = np.divide(alpha, out, out=np.zeros(P.n), where=out > 0)  # dangling: 0
+
+    def matvec(v: np.ndarray) -> np.ndarray:
+        v = v.ravel()
+        return v - AT @ (scale * v)
+
+    system = LinearOperator((P.n, P.n), matvec=matvec, dtype=float)
     y, info = bicgstab(system, restart, x0=restart, rtol=1e-13, atol=0.0, maxiter=10_000)
     if info == 0 and np.all(np.isfinite(y)) and y.sum() > 0:
         y = np.maximum(y, 0.0)
         return P.as_dict(y / y.sum())
+    if P.directed:
+        src, dst, ww = P.src, P.dst, w
+    else:
+        keep = ~P.loop
+        src = np.concatenate([P.src, P.dst[keep]])
+        dst = np.concatenate([P.dst, P.src[keep]])
+        ww = np.concatenate([w, w[keep]])
+    positive = ww > 0
+    src, dst, ww = src[positive], dst[positive], ww[positive]
     logger.debug("pagerank: no BiCGSTAB solution (info %d), PRPACK engine", info)
     g = ig.Graph(n=P.n, directed=True)
     g.add_edges(np.column_stack([src, dst]))
@@ -1395,3 +1422,47 @@ def summary(
                 max_path_nodes,
             )
     return out
+
+
+def inverse_lengths(G: nx.Graph, weight: str = "weight", name: str = "length") -> nx.Graph:
+    """A copy of ``G`` whose edges carry ``name`` = 1 / ``weight``: strong ties are short.
+
+    Path measures (betweenness, closeness, harmonic) read an edge attribute as a **length**.
+    When the weight is a tie strength (calls, meetings, co-offences), the usual length is its
+    inverse (Brandes 2008; Opsahl, Agneessens & Skvoretz 2010, with alpha = 1). Anastasiadis &
+    Antoniou's Caviar figures use (1 / w) / max(1 / w), which gives the same betweenness (a
+    common factor does not change shortest paths).
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+    weight : str
+        The tie-strength attribute (1 where missing).
+    name : str
+        The length attribute written.
+
+    Raises
+    ------
+    InvalidValue
+        A weight that is zero, negative or not a number (it has no inverse length).
+
+    References
+    ----------
+    Opsahl, T., Agneessens, F. & Skvoretz, J. (2010). Node centrality in weighted networks:
+    generalizing degree and shortest paths. Social Networks 32(3), 245-251.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b", {"weight": 4}), ("b", "c", {"weight": 1})])
+    >>> sorted(inverse_lengths(G).edges(data="length"))
+    [('a', 'b', 0.25), ('b', 'c', 1.0)]
+    """
+    H = G.copy()
+    for u, v, data in H.edges(data=True):
+        w = data.get(weight, 1)
+        if not isinstance(w, int | float) or not w > 0 or w != w:
+            raise InvalidValue(
+                w, f"a positive tie weight ({u} - {v})", "Drop or fix ties of zero weight"
+            )
+        data[name] = 1.0 / float(w)
+    return H

@@ -53,11 +53,17 @@ METHODS: dict[str, MethodNote] = {
         "Social network analysis of the co-offending network",
         "People and phone lines are nodes; calls, associations and other ties recorded in the "
         "sources are edges, weighted by the number of ties. Degree, betweenness (Brandes' "
-        "algorithm, normalised), closeness, eigenvector centrality (per component), Burt's "
-        "constraint and clustering are computed per actor; communities by the Louvain method "
-        "with a fixed seed.",
+        "algorithm, normalised as networkx does), closeness, eigenvector centrality, Burt's "
+        "constraint and clustering are computed per actor (igraph, equal to networkx's "
+        "definitions); communities by the Leiden algorithm with a fixed seed; key players by "
+        "Borgatti's KPP-Neg (greedy plus swaps, fragmentation objective); resilience by "
+        "removing actors one at a time by betweenness, degree or at random, recomputing after "
+        "each removal; missing ties by resource allocation, checked by hiding 10% of the ties "
+        "(AUC).",
         "Freeman (1977) Sociometry 40:35-41; Brandes (2001) J. Math. Sociol. 25:163-177; "
-        "Burt (1992) Structural Holes; Blondel et al. (2008) J. Stat. Mech. P10008",
+        "Burt (1992) Structural Holes; Traag, Waltman & van Eck (2019) Sci. Rep. 9:5233; "
+        "Borgatti (2006) Comput. Math. Organ. Theory 12:21-34; Duijn, Kashirin & Sloot (2014) "
+        "Sci. Rep. 4:4238; Lü & Zhou (2011) Physica A 390:1150-1170",
     ),
     "drugs": MethodNote(
         "Trafficking routes offline and online",
@@ -140,7 +146,8 @@ def _top(counts: Mapping[str, int], k: int = 3) -> str:
 
 # -- network --------------------------------------------------------------------------------------
 def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
-    """The co-offending network: size, cohesion, brokers and communities."""
+    """The co-offending network: size, cohesion, brokers, communities, key players, resilience
+    and ties likely missing."""
     s = net.summary
     if not s.get("nodes"):
         return Section(
@@ -181,10 +188,10 @@ def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
                 if s.get("degree_assortativity") is not None
                 else "undefined"
             )
-            + f". Louvain communities reach a modularity of {net.modularity:.2f}."
+            + f". Leiden communities reach a modularity of {net.modularity:.2f}."
         ),
     ]
-    sizes = dict(zip(table["node"], table["betweenness"], strict=True))
+    sizes = dict(zip(table["node"], table["betweenness_centrality"], strict=True))
     groups = {n: f"community {c + 1}" for n, c in net.communities.items()}
     first = top.iloc[0]
     blocks.append(
@@ -193,22 +200,24 @@ def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
             groups=groups,
             sizes=sizes,
             labels=label,
-            caption="The co-offending network, coloured by Louvain community, node size by "
+            caption="The co-offending network, coloured by Leiden community, node size by "
             "betweenness. Labels are pseudonyms.",
             alt=f"{s['nodes']} actors in {n_comm} communities; {label.get(first['node'])} has "
-            f"the highest betweenness ({first['betweenness']:.3f}).",
+            f"the highest betweenness ({first['betweenness_centrality']:.3f}).",
             seed=seed,
             group_title="Community",
         )
     )
+    players = set(net.key_players.nodes) if net.key_players else set()
     shown = pd.DataFrame(
         {
             "actor (pseudonym)": [label.get(n, str(n)) for n in top["node"]],
             "community": [net.communities.get(n, -1) + 1 for n in top["node"]],
             "degree": top["degree"].astype(int),
-            "betweenness": top["betweenness"].round(3),
-            "closeness": top["closeness"].round(3),
+            "betweenness": top["betweenness_centrality"].round(3),
+            "closeness": top["closeness_centrality"].round(3),
             "constraint": top["constraint"].round(3),
+            "key player": ["yes" if n in players else "" for n in top["node"]],
         }
     )
     blocks.append(
@@ -218,6 +227,9 @@ def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
             "actor spans structural holes between otherwise unconnected contacts.",
         )
     )
+    blocks.extend(_key_player_blocks(net))
+    blocks.extend(_disruption_blocks(net))
+    blocks.extend(_missing_tie_blocks(net))
     blocks.append(
         Callout(
             "Wiretap and arrest data show who police watched: missing ties are likely, so "
@@ -226,6 +238,99 @@ def network_section(net: NetworkFindings, *, seed: int = 0) -> Section:
         )
     )
     return Section("network", "Organised groups: the co-offending network", lead, blocks)
+
+
+def _key_player_blocks(net: NetworkFindings) -> list[Block]:
+    if net.key_players is None or not net.fragmentation:
+        return []
+    f = net.fragmentation
+    k = len(net.key_players.nodes)
+    names = ", ".join(net.labels.get(n, str(n)) for n in net.key_players.nodes)
+    return [
+        KeyFigure(
+            f"Pairs cut off by {k} key players",
+            _pct(f["key_players"], 1),
+            note=f"fragmentation after removing {names} (KPP-Neg)",
+        ),
+        Paragraph(
+            f"Which {k} arrests would split the network most? Borgatti's key-player search "
+            f"(KPP-Neg) picks {names}: without them, {_pct(f['key_players'], 1)} of the pairs "
+            f"of actors can no longer reach each other (fragmentation "
+            f"{f['key_players']:.3f}, against {f['before']:.3f} now). Removing the {k} actors "
+            f"with the highest betweenness instead cuts off {_pct(f['top_betweenness'], 1)}: "
+            + (
+                "the top brokers are partly redundant, they hold the same part of the network."
+                if f["key_players"] > f["top_betweenness"] + 1e-9
+                else "here the top brokers are the key players too."
+            )
+        ),
+    ]
+
+
+_STRATEGY_LABELS = {"betweenness": "Betweenness", "degree": "Degree", "random": "Random"}
+
+
+def _disruption_blocks(net: NetworkFindings) -> list[Block]:
+    if not net.disruption:
+        return []
+    curves = net.disruption
+    x = curves[next(iter(curves))]["removed"].tolist()
+    series = {
+        _STRATEGY_LABELS.get(name, name): [
+            100 * v for v in curve["lcc_fraction"].reindex(range(len(x))).tolist()
+        ]
+        for name, curve in curves.items()
+    }
+    last = {name: curve["lcc_fraction"].iloc[-1] for name, curve in curves.items()}
+    removed = x[-1]
+    best = min(last, key=lambda name: last[name])
+    return [
+        charts.line_chart(
+            x,
+            series,
+            title="Resilience: the largest component as actors are removed",
+            xlabel="actors removed (one at a time, recomputed after each)",
+            ylabel="largest component (% of its size at the start)",
+            caption="Disruption curves (Duijn, Kashirin & Sloot 2014): the largest connected "
+            "component as the top actor by each strategy is removed, recomputing the scores "
+            "after each removal; random removals with the brief's seed.",
+            alt=f"After removing {removed} actors the largest component keeps "
+            + ", ".join(
+                f"{100 * v:.0f}% ({_STRATEGY_LABELS.get(n, n).lower()})" for n, v in last.items()
+            )
+            + f"; {_STRATEGY_LABELS.get(best, best).lower()} removal disrupts most.",
+        )
+    ]
+
+
+def _missing_tie_blocks(net: NetworkFindings) -> list[Block]:
+    ev, sug = net.link_evaluation, net.suggested_links
+    if ev.empty or sug.empty:
+        return []
+    ra = ev.set_index("method").loc["resource_allocation"]
+    shown = pd.DataFrame(
+        {
+            "actor A": [net.labels.get(u, str(u)) for u in sug["u"]],
+            "actor B": [net.labels.get(v, str(v)) for v in sug["v"]],
+            "shared contacts": sug["common_neighbours"].astype(int),
+            "score": sug["score"].round(3),
+        }
+    )
+    best = ev.sort_values("auc", ascending=False).iloc[0]
+    return [
+        Paragraph(
+            "Ties police never recorded can be suggested from structure: two actors with many "
+            "shared contacts but no recorded tie. Hiding 10% of the recorded ties (seed "
+            f"{int(ra['seed'])}) and asking the method to find them gives an AUC of "
+            f"{ra['auc']:.2f} for resource allocation (0.5 is chance; best here: "
+            f"{best['method'].replace('_', ' ')}, {best['auc']:.2f})."
+        ),
+        Table.from_dataframe(
+            shown,
+            "Ties most likely missing (resource allocation): hypotheses to check in the case "
+            "files, not evidence of a tie.",
+        ),
+    ]
 
 
 # -- drugs ----------------------------------------------------------------------------------------
