@@ -112,6 +112,14 @@ class Pseudonymiser:
         """A public fingerprint of the key, used to refuse mixing keys in one workspace."""
         return hmac.new(self._key, _CHECK_LABEL, hashlib.sha256).hexdigest()[:16]
 
+    def derived_key(self, label: bytes) -> bytes:
+        """A key for another purpose (``label``), derived from this one by HMAC-SHA256.
+
+        The pseudonymisation key itself is used for nothing else; the similarity encodings
+        made at ingest (:mod:`cybertnoc.linkage.bloom`) use ``derived_key(b"encodings")``.
+        """
+        return hmac.new(self._key, b"cybertnoc derived key v1\x1f" + label, hashlib.sha256).digest()
+
     def __call__(self, value: str) -> str:
         cached = self._cache.get(value)
         if cached is not None:

@@ -36,6 +36,8 @@ from cybertnoc.ethics.pseudonymise import Pseudonymiser
 from cybertnoc.ingest.mapping import EntityMapping, Mapping, PropertyMapping, load_mapping
 from cybertnoc.ingest.profile import Profiler
 from cybertnoc.ingest.readers import Row, open_reader
+from cybertnoc.linkage.bloom import BloomEncoder
+from cybertnoc.linkage.normalise import normalise_name, normalise_text
 from cybertnoc.model import get_model
 from cybertnoc.model.types import clean_money, clean_value
 from cybertnoc.store._duck import first_row
@@ -209,6 +211,16 @@ class _RowContext:
         self.problems: list[Problem] = []
 
 
+def _template_fields(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _only_separators(template: str) -> bool:
+    """Whether a template's literal text is only spaces and punctuation ("{a} {b}", "{a}, {b}")."""
+    literal = "".join(text for text, *_ in string.Formatter().parse(template))
+    return not literal.strip(" ,.;:/-")
+
+
 class _Importer:
     def __init__(
         self,
@@ -250,6 +262,14 @@ class _Importer:
         self._staged_entities: pa.Table | None = None
         self._resolved: pa.Table | None = None
         self._pseudo_memo: dict[str, str] = {}
+        # Pseudonym -> keyed Bloom filter of its plaintext, for approximate linkage.
+        self.encoder = (
+            BloomEncoder(pseudonymiser.derived_key(b"encodings"))
+            if pseudonymiser is not None and mapping.personal
+            else None
+        )
+        self.encodings: dict[str, bytes] = {}
+        self._encoded: set[str] = set()
         self.content_hash = ""
         # A money value ("12.50 EUR") also fills `currency` where the entity maps none itself.
         self._money_currency = {
@@ -512,7 +532,14 @@ class _Importer:
             if pm.literal:
                 raws = [(None, v) for v in pm.literal]
             elif pm.template:
-                raws = [(None, self._template(ctx, pm.template))]
+                fields = _template_fields(pm.template)
+                if fields and all(f in self.mapping.personal for f in fields):
+                    if _only_separators(pm.template):  # "{forenames} {surname}": one value
+                        raws = [(fields[0], self._template(ctx, pm.template, personal=False))]
+                    else:
+                        raws = [(None, self._template(ctx, pm.template))]
+                else:
+                    raws = [(None, self._template(ctx, pm.template))]
             elif pm.column:
                 raws = [(pm.column, v) for v in self._raw_values(ctx, pm.column, pm.split)]
             else:
@@ -553,8 +580,11 @@ class _Importer:
                         True,
                     )
                 for prop, value in cleaned:
+                    plain = value
                     value = self.personal(column, value)
                     personal = column is not None and column in self.mapping.personal
+                    if personal and self.encoder is not None and value not in self._encoded:
+                        self._encode(ent.schema, prop, plain, value)
                     written = raw
                     if ctx.row.originals and column in ctx.row.originals:
                         written = ctx.row.originals[column]
@@ -580,15 +610,30 @@ class _Importer:
                 ctx.seen,
             )
 
-    def _template(self, ctx: _RowContext, template: str) -> str:
+    def _template(self, ctx: _RowContext, template: str, *, personal: bool = True) -> str:
+        """Fill a template; personal fields are pseudonymised one by one unless ``personal`` is
+        False (a template of personal fields only is pseudonymised as a whole by the caller)."""
         fields: dict[str, str] = {}
         for _, name, _, _ in string.Formatter().parse(template):
             if not name:
                 continue
             raw = ctx.row.values.get(name)
-            text = (", ".join(raw) if isinstance(raw, list) else raw) or ""
-            fields[name] = self.personal(name, text.strip()) if text.strip() else ""
+            text = ((", ".join(raw) if isinstance(raw, list) else raw) or "").strip()
+            fields[name] = self.personal(name, text) if text and personal else text
         return " ".join(template.format(**fields).split())
+
+    def _encode(self, schema: str, prop: str, plain: Any, pseudonym: str) -> None:
+        """Keep the keyed Bloom filter of a personal value, under its pseudonym."""
+        assert self.encoder is not None
+        prop_obj = self.model[schema].get(prop)
+        text = str(plain)
+        if prop_obj is not None and prop_obj.type.name == "name":
+            text = normalise_name(text)
+        else:
+            text = normalise_text(text)
+        self._encoded.add(pseudonym)
+        if text:
+            self.encodings[pseudonym] = self.encoder.encode(text)
 
     # -- staging and merge ----------------------------------------------------------------------
     # Rows are staged in a private in-memory DuckDB database, outside the workspace's
@@ -779,6 +824,21 @@ class _Importer:
         con.register("s_records", self._staged_table("SELECT * FROM stg_records"))
         con.execute("INSERT INTO records SELECT * FROM s_records")
         con.unregister("s_records")
+        if self.encodings:
+            encodings = pa.table(
+                {"value": list(self.encodings), "encoding": list(self.encodings.values())},
+                schema=pa.schema([("value", pa.string()), ("encoding", pa.binary())]),
+            )
+            con.register("s_encodings", encodings)
+            counts["encodings"] = con.execute(
+                """
+                INSERT INTO value_encodings
+                SELECT * FROM s_encodings
+                WHERE value NOT IN (SELECT value FROM value_encodings)
+                """
+            ).fetchall()[0][0]  # type: ignore[index]
+            con.unregister("s_encodings")
+            self.encodings.clear()
         return counts
 
     # -- the whole import -----------------------------------------------------------------------

@@ -124,9 +124,20 @@ _V2 = (
     )""",
 )
 
+# Similarity encodings of pseudonymised values: a keyed Bloom filter per pseudonym, made at
+# ingest from the plaintext (which is never stored), so that linkage can compare names
+# approximately without them (cybertnoc.linkage.bloom).
+_V3 = (
+    """CREATE TABLE value_encodings (
+        value VARCHAR PRIMARY KEY,
+        encoding BLOB NOT NULL
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial workspace schema", _V1),
     Migration(2, "source format, kind, citation and profile", _V2),
+    Migration(3, "similarity encodings of pseudonymised values", _V3),
 )
 
 #: The schema version this release of cybertnoc writes.

@@ -1,0 +1,4 @@
+"""Record linkage: normalisation, keyed Bloom-filter encodings, entity resolution, PPRL.
+
+See ``docs/linkage.md``.
+"""
