@@ -1423,6 +1423,43 @@ def network_export(
     err.print(f"wrote {target} of {H.number_of_nodes():,} nodes to {output}", highlight=False)
 
 
+# -- join ---------------------------------------------------------------------------------------
+@cli.command("join")
+@click.argument("other", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_workspace_option
+@click.option("--schema", default="Person", show_default=True, help="Entity schema to join.")
+@click.option(
+    "--on",
+    "on",
+    default="name,birthDate",
+    show_default=True,
+    help="Comma-separated properties whose pseudonyms must all agree.",
+)
+@_OUT
+@_json_option
+def join_cmd(
+    other: Path,
+    workspace: Path,
+    schema: str,
+    on: str,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """Entities of this workspace and OTHER (same key) whose pseudonyms agree.
+
+    Both workspaces must have been pseudonymised with the same key; OTHER is read only.
+    """
+    from cybertnoc.linkage.join import pseudonymised_join
+    from cybertnoc.store import Workspace
+
+    props = [p.strip() for p in on.split(",") if p.strip()]
+    with Workspace.open(workspace, read_only=True) as ws:
+        pairs = pseudonymised_join(ws, other, schema=schema, on=props)
+    if output is None and not as_json:
+        err.print(f"{len(pairs):,} pairs of {schema} agree on {', '.join(props)}", highlight=False)
+    _write_table(pairs, output, as_json)
+
+
 # -- brief --------------------------------------------------------------------------------------
 @cli.command()
 @_workspace_option
