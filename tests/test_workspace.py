@@ -96,10 +96,13 @@ def test_a_version_1_workspace_is_migrated_with_its_sources(tmp_path, pseudonymi
     con.execute("ALTER TABLE sources DROP COLUMN relationships")
     con.execute("DROP TABLE source_profiles")
     con.execute("DROP TABLE value_encodings")  # version 3
+    con.execute("DROP VIEW resolved_entities")  # version 4
+    for table in ("linkage_pairs", "linkage_clusters", "linkage_runs"):
+        con.execute(f"DROP TABLE {table}")
     con.execute("DELETE FROM schema_migrations WHERE version > 1")
     con.close()
     with Workspace.open(tmp_path / "ws") as ws:
-        assert ws.schema_version == MIGRATIONS[-1].version == 3
+        assert ws.schema_version == MIGRATIONS[-1].version == 4
         (source,) = list_sources(ws)
         assert source["rows"] == 4 and source["format_name"] is None
         import_file(

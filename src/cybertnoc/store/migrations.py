@@ -134,10 +134,55 @@ _V3 = (
     )""",
 )
 
+# Entity resolution (cybertnoc.linkage.workspace): one row per linkage run (its settings and
+# trained model, threshold, status), the clusters it made (every record of the schema, in one
+# cluster each) and the scored pairs with their comparison evidence. The source entities are
+# never changed; undoing a run deletes its clusters and pairs and keeps the run, marked undone.
+_V4 = (
+    """CREATE TABLE linkage_runs (
+        run_id VARCHAR PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        created_at TIMESTAMPTZ NOT NULL,
+        created_by VARCHAR,
+        schema VARCHAR NOT NULL,
+        threshold DOUBLE NOT NULL,
+        seed INTEGER NOT NULL,
+        status VARCHAR NOT NULL,
+        settings VARCHAR NOT NULL,
+        summary VARCHAR NOT NULL,
+        changed_at TIMESTAMPTZ
+    )""",
+    """CREATE TABLE linkage_clusters (
+        run_id VARCHAR NOT NULL,
+        cluster_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        dataset VARCHAR,
+        cluster_size INTEGER NOT NULL,
+        match_probability DOUBLE
+    )""",
+    """CREATE TABLE linkage_pairs (
+        run_id VARCHAR NOT NULL,
+        entity_a VARCHAR NOT NULL,
+        entity_b VARCHAR NOT NULL,
+        match_probability DOUBLE NOT NULL,
+        match_weight DOUBLE NOT NULL,
+        evidence VARCHAR NOT NULL
+    )""",
+    "CREATE INDEX linkage_clusters_run ON linkage_clusters (run_id, entity_id)",
+    "CREATE INDEX linkage_pairs_run ON linkage_pairs (run_id, entity_a, entity_b)",
+    # The resolved entities of the active run of each schema.
+    """CREATE VIEW resolved_entities AS
+        SELECT r.schema, c.cluster_id, c.entity_id, c.dataset, c.cluster_size,
+               c.match_probability, c.run_id
+        FROM linkage_clusters c JOIN linkage_runs r USING (run_id)
+        WHERE r.status = 'active'""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial workspace schema", _V1),
     Migration(2, "source format, kind, citation and profile", _V2),
     Migration(3, "similarity encodings of pseudonymised values", _V3),
+    Migration(4, "entity resolution runs, clusters and scored pairs", _V4),
 )
 
 #: The schema version this release of cybertnoc writes.

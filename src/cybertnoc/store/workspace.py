@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,11 @@ def connect(path: str | os.PathLike[str] = ":memory:", read_only: bool = False):
         "memory_limit": os.environ.get(ENV_MEMORY, DEFAULT_MEMORY_LIMIT),
         "preserve_insertion_order": "false",
     }
+    if str(path) == ":memory:":
+        # In-memory databases (staging, linkage) would spill to ./.tmp in the user's directory.
+        config["temp_directory"] = os.path.join(
+            tempfile.gettempdir(), f"cybertnoc-duckdb-{os.getpid()}"
+        )
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
