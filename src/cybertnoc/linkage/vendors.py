@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from cybertnoc.errors import InvalidValue
-from cybertnoc.store.workspace import Workspace
+from cybertnoc.store.workspace import Workspace, connect
 
 __all__ = ["VendorLinks", "link_vendors", "normalise_handle", "vendor_accounts"]
 
@@ -234,7 +234,7 @@ def link_vendors(
         )
     import pyarrow as pa
 
-    db = DuckDBAPI()
+    db = DuckDBAPI(connection=connect())  # no network; spills to the temp directory
     table = pa.Table.from_pandas(accounts, preserve_index=False)
     vectors = pa.array(accounts["text"].tolist(), type=pa.list_(pa.float64(), _DIMENSIONS))
     table = table.set_column(table.schema.get_field_index("text"), "text", vectors)
