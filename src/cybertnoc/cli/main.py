@@ -6,11 +6,13 @@ as JSON for scripts. Errors the user can fix exit with code 2 and say what to do
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -703,7 +705,36 @@ def network() -> None:
     """
 
 
-def _network_input(f: Callable[..., Any]) -> Callable[..., Any]:
+@dataclass(frozen=True)
+class NetworkInput:
+    """The network a `cybertnoc network` command reads, and where it came from."""
+
+    graph: Any
+    path: Path | None
+    format_name: str
+    workspace: Path
+
+
+def _network_input(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The input options of every network command; the command gets the loaded network."""
+
+    @functools.wraps(command)
+    def f(
+        path: Path | None,
+        format_name: str,
+        format_options: tuple[str, ...],
+        directed: bool | None,
+        layers: tuple[str, ...],
+        periods: tuple[str, ...],
+        datasets: tuple[str, ...],
+        workspace: Path,
+        **kwargs: Any,
+    ) -> Any:
+        G = _load_network(
+            path, format_name, format_options, directed, workspace, layers, periods, datasets
+        )
+        return command(NetworkInput(G, path, format_name, workspace), **kwargs)
+
     f = click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))(f)
     f = click.option(
         "--format",
@@ -832,14 +863,7 @@ _OUT = click.option(
 @_OUT
 @_json_option
 def network_metrics(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     weighted: bool,
     lengths: str,
     seed: int,
@@ -849,9 +873,7 @@ def network_metrics(
     """A row per node: `node` and one column per measure, named as the networkx function."""
     from cybertnoc.network.measures import inverse_lengths, metrics_table
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     distance = None
     if weighted and lengths == "inverse":
         G, distance = inverse_lengths(G), "length"
@@ -862,22 +884,13 @@ def network_metrics(
 @_network_input
 @_json_option
 def network_summary_cmd(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     as_json: bool,
 ) -> None:
     """Whole-network figures: nodes, edges, density, components, assortativity, paths..."""
     from cybertnoc.network.measures import summary
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     data = summary(G)
     if as_json:
         _print_json(data)
@@ -921,14 +934,7 @@ def network_summary_cmd(
 @_OUT
 @_json_option
 def network_disrupt(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     strategy: str,
     mode: str,
     block_size: int,
@@ -942,9 +948,7 @@ def network_disrupt(
     """The resilience curve: `removed` nodes and `lcc_fraction` (largest component share)."""
     from cybertnoc.network.disruption import disrupt
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     curve = disrupt(
         G,
         strategy=strategy,  # type: ignore[arg-type]
@@ -1035,14 +1039,7 @@ def _node_groups(
 @_OUT
 @_json_option
 def network_communities(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     method: str,
     resolution: float,
     unweighted: bool,
@@ -1061,9 +1058,7 @@ def network_communities(
 
     from cybertnoc.network.communities import agreement, leiden, louvain
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     weight = None if unweighted else "weight"
     if method == "leiden":
         found = leiden(G, weight=weight, resolution=resolution, seed=seed)
@@ -1137,14 +1132,7 @@ def network_communities(
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random starts.")
 @_json_option
 def network_keyplayers(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     k: int,
     kind: str,
     objective: str | None,
@@ -1157,9 +1145,7 @@ def network_keyplayers(
     from cybertnoc.errors import InvalidValue
     from cybertnoc.network.keyplayers import fragmentation, kpp_neg, kpp_pos
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     if kind == "neg":
         objective = objective or "fragmentation"
         if objective == "m-reach":
@@ -1215,14 +1201,7 @@ def network_keyplayers(
 @_OUT
 @_json_option
 def network_brokerage(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     attribute: str,
     groups_file: Path | None,
     output: Path | None,
@@ -1234,9 +1213,7 @@ def network_brokerage(
 
     from cybertnoc.network.brokerage import brokerage_table
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     groups = _node_groups(G, attribute, groups_file, "groups")
     _write_table(pd.DataFrame(brokerage_table(G, groups)), output, as_json)
 
@@ -1271,14 +1248,7 @@ def network_brokerage(
 @_OUT
 @_json_option
 def network_links(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     evaluate: bool,
     hidden: float,
     repeats: int,
@@ -1292,9 +1262,7 @@ def network_links(
     each method recovers hidden ties (Lü & Zhou 2011)."""
     from cybertnoc.network.linkprediction import evaluate_link_prediction, suggest_links
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     if G.is_directed():
         G = G.to_undirected()
     if evaluate:
@@ -1358,14 +1326,7 @@ _EXPORTS = ("gexf", "graphml", "cypher", "neo4j-csv", "ftm", "analyst-csv", "htm
 @click.option("--title", default=None, help="Title of the html view.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of layout/communities.")
 def network_export(
-    path: Path | None,
-    format_name: str,
-    format_options: tuple[str, ...],
-    directed: bool | None,
-    layers: tuple[str, ...],
-    periods: tuple[str, ...],
-    datasets: tuple[str, ...],
-    workspace: Path,
+    net: NetworkInput,
     target: str,
     output: Path,
     measures: bool,
@@ -1380,9 +1341,7 @@ def network_export(
     from cybertnoc.network.communities import leiden, louvain
     from cybertnoc.network.measures import metrics_table
 
-    G = _load_network(
-        path, format_name, format_options, directed, workspace, layers, periods, datasets
-    )
+    G = net.graph
     table = metrics_table(G, seed=seed) if measures else None
     found = None
     if communities == "leiden":
@@ -1408,8 +1367,9 @@ def network_export(
     elif target == "analyst-csv":
         X.write_analyst_csv(H, output)
     else:
+        path, workspace = net.path, net.workspace
         name = title or (path.name if path is not None else workspace.name)
-        source = f"{path} ({format_name})" if path is not None else f"workspace {workspace}"
+        source = f"{path} ({net.format_name})" if path is not None else f"workspace {workspace}"
         X.network_html(
             H,
             output,
