@@ -114,6 +114,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=None, help="default: 60%% of records")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="DuckDB threads of the linkage (default 0: one per CPU; 1: bit-for-bit determinism)",
+    )
     args = parser.parse_args()
     people = args.people or int(args.records * 0.6)
     print("# cybertnoc person deduplication vs an exact-key pandas dedupe")
@@ -136,7 +142,13 @@ def main() -> None:
     pandas_scores = scores(df, exact)
 
     started = time.perf_counter()
-    result = link_records(df.drop(columns=["person"]), "Person", mode="plain", seed=args.seed)
+    result = link_records(
+        df.drop(columns=["person"]),
+        "Person",
+        mode="plain",
+        seed=args.seed,
+        threads=args.threads or None,
+    )
     ours_s = time.perf_counter() - started
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
     print(f"cybertnoc steps: {steps}; {result.candidates:,} candidate pairs")

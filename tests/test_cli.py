@@ -162,9 +162,10 @@ def test_brief_of_an_empty_workspace_says_what_is_missing(runner, tmp_path):
     result = runner.invoke(cli, ["brief", "-w", str(ws), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["sections"] == ["network", "drugs", "laundering", "slavery", "malware"]
+    assert data["sections"] == ["network", "linkage", "drugs", "laundering", "slavery", "malware"]
     html = (ws / "reports" / "brief.html").read_text("utf-8")
     assert "No ties between people were found" in html
+    assert "No person linkage has been run on this workspace" in html
     assert "No seizures or listings were found" in html
 
 

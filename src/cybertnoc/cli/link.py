@@ -23,7 +23,7 @@ from cybertnoc.cli.main import (
     progress_bar,
 )
 
-__all__ = ["explanation_brief", "link"]
+__all__ = ["link"]
 
 
 def _schema_option(f: Any) -> Any:
@@ -252,165 +252,6 @@ def _bar(weight: float, scale: float, width: int = 10) -> str:
     return f"[{colour}]{'█' * n}[/]" if n else ""
 
 
-def _waterfall_figure(expl: Any) -> Any:
-    """The waterfall as a chart: each step a bar from the running weight before it to after."""
-    from cybertnoc.report.charts import OKABE_ITO, _finish, _new_figure, _style
-
-    steps = [s for s in expl.steps if s.comparison == "prior" or s.match_weight != 0]
-    labels = ["prior"] + [f"{s.comparison}: {s.level.split(': ', 1)[-1]}" for s in steps[1:]]
-    labels.append("final match weight")
-    with _style():
-        fig = _new_figure(height=max(2.2, 0.9 + 0.38 * len(labels)))
-        ax = fig.add_subplot()
-        start = 0.0
-        for i, s in enumerate(steps):
-            lo, hi = sorted((start if i else 0.0, s.cumulative))
-            colour = OKABE_ITO["bluish_green"] if s.match_weight >= 0 else OKABE_ITO["vermillion"]
-            if i == 0:
-                colour = OKABE_ITO["sky_blue"]
-            ax.barh(i, hi - lo, left=lo, color=colour, height=0.6)
-            ax.text(hi + 0.2, i, f"{s.match_weight:+.2f}", va="center", fontsize=8)
-            start = s.cumulative
-        final = expl.match_weight
-        ax.barh(len(steps), final, color=OKABE_ITO["blue"], height=0.6)
-        ax.text(
-            max(final, 0) + 0.2,
-            len(steps),
-            f"{final:.2f} (p = {expl.match_probability:.4f})",
-            va="center",
-            fontsize=8,
-        )
-        ax.axvline(0, color="#1C2128", linewidth=0.8)
-        threshold_weight = math.log2(expl.threshold / (1 - expl.threshold))
-        ax.axvline(threshold_weight, color=OKABE_ITO["orange"], linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.invert_yaxis()
-        ax.set_xlabel("match weight (log2 of the Bayes factor)")
-        ax.set_title("How the match weight adds up")
-        ax.margins(x=0.15)
-    verdict = "a match" if expl.match_probability >= expl.threshold else "not a match"
-    return _finish(
-        fig,
-        caption=(
-            "Match-weight waterfall: the prior, then each comparison's weight (green for, red "
-            f"against); the dashed line is the run's threshold ({expl.threshold:g})."
-        ),
-        alt=(
-            f"The pair scores a match weight of {expl.match_weight:.2f}, match probability "
-            f"{expl.match_probability:.4f}: {verdict} at threshold {expl.threshold:g}."
-        ),
-    )
-
-
-def explanation_brief(expl: Any, sources: list[dict[str, Any]] | None = None) -> Any:
-    """The explanation as a one-section, self-contained page; ``sources`` are the rows of
-    :func:`cybertnoc.store.queries.list_sources` of the two records."""
-    from datetime import UTC, datetime
-
-    from cybertnoc import __version__
-    from cybertnoc.report import (
-        Brief,
-        Callout,
-        KeyFigure,
-        MethodNote,
-        Paragraph,
-        Section,
-        SourceRow,
-    )
-    from cybertnoc.report import Table as ReportTable
-
-    rows = [
-        [
-            s.comparison,
-            s.level,
-            f"{s.bayes_factor:.4g}",
-            f"{s.match_weight:+.2f}",
-            f"{s.cumulative:.2f}",
-            f"{s.probability:.4f}",
-        ]
-        for s in expl.steps
-    ]
-    verdict = "match" if expl.match_probability >= expl.threshold else "no match"
-    section = Section(
-        "explanation",
-        f"Why these two records {'matched' if verdict == 'match' else 'did not match'}",
-        f"Match probability {expl.match_probability:.4f} (weight {expl.match_weight:.2f}) in "
-        f"{expl.run_id}: {verdict} at threshold {expl.threshold:g}; "
-        f"{'in one cluster' if expl.same_cluster else 'in different clusters'}.",
-        [
-            Paragraph(f"Record A: {expl.a} ({expl.datasets[0]})."),
-            Paragraph(f"Record B: {expl.b} ({expl.datasets[1]})."),
-            _waterfall_figure(expl),
-            ReportTable(
-                ["comparison", "level", "Bayes factor", "weight", "cumulative", "probability"],
-                rows,
-                caption="Each step: the comparison level the pair fell in, its Bayes factor "
-                "m/u, the match weight log2(m/u) and the running total.",
-                numeric={2, 3, 4, 5},
-            ),
-            Callout(
-                "Personal values were compared as pseudonyms (equality) and keyed Bloom-filter "
-                "encodings (Dice similarity); no plaintext is held or shown."
-            ),
-        ],
-    )
-    if not expl.stored:
-        section = Section(
-            section.id,
-            section.title,
-            section.lead,
-            [
-                *section.blocks,
-                Callout(
-                    "The run did not keep this pair (it was "
-                    + ("scored below 0.01" if expl.candidate else "not proposed by a blocking rule")
-                    + "); it was scored now with the run's model.",
-                    "warning",
-                ),
-            ],
-        )
-    return Brief(
-        title="Record linkage: explanation of a pair",
-        subtitle=f"{expl.schema} linkage {expl.run_id}",
-        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        summary=[
-            KeyFigure("Match probability", f"{expl.match_probability:.4f}"),
-            KeyFigure("Match weight", f"{expl.match_weight:.2f}"),
-            KeyFigure("Same resolved entity", "yes" if expl.same_cluster else "no"),
-        ],
-        sections=[section],
-        sources=[
-            SourceRow(
-                name=src["title"] or src["file_name"],
-                dataset=src["dataset"],
-                file=src["file_name"],
-                format=src.get("format_name") or src["format"],
-                rows=int(src["rows"]),
-                flagged=int(src["flagged_rows"]),
-                content_hash=src["content_hash"],
-                licence=src["licence"] or "",
-                publisher=src["publisher"] or "",
-                imported_at=str(src["imported_at"]),
-                crime_area=src["crime_area"] or "",
-            )
-            for src in sources or []
-        ],
-        methods=[
-            MethodNote(
-                "Fellegi-Sunter match weights (Splink)",
-                "The match weight of a pair is the prior log-odds plus, per comparison, log2 of "
-                "the ratio m/u of the level the pair falls in (m: share of true matches in the "
-                "level, u: share of non-matches), estimated by EM and random sampling.",
-                "Fellegi & Sunter (1969), JASA 64(328); Linacre et al. (2022), IJPDS 7(3).",
-            )
-        ],
-        reproducibility={
-            "version": __version__,
-            "command": f"cybertnoc link explain {expl.a} {expl.b} --run {expl.run_id}",
-        },
-    )
-
-
 @link.command("explain")
 @click.argument("a")
 @click.argument("b")
@@ -430,6 +271,7 @@ def explain_cmd(
     """Why records A and B (entity ids) matched or not: the match-weight waterfall."""
     from cybertnoc.linkage.workspace import explain
     from cybertnoc.report import write_brief
+    from cybertnoc.report.linkage import explanation_brief
     from cybertnoc.store import Workspace
     from cybertnoc.store.queries import list_sources
 

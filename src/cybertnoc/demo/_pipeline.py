@@ -1,4 +1,4 @@
-"""synth → import → analyse → brief, in one output directory."""
+"""synth → import → link → analyse → brief, in one output directory."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from cybertnoc import __version__
 from cybertnoc.errors import CybertnocError
 from cybertnoc.ethics import Pseudonymiser, load_key
 from cybertnoc.ingest import import_file
+from cybertnoc.linkage.workspace import link_workspace
 from cybertnoc.report import write_brief
 from cybertnoc.report.workspace import workspace_brief, workspace_findings
 from cybertnoc.store import Workspace, append_audit
@@ -126,7 +127,7 @@ def run_demo(
         this run (and forgotten: the demo workspace then accepts no further personal imports).
     progress : callable, optional
         Called as ``progress(step, done, total)``; steps are ``synthesise``, ``import``,
-        ``analyse`` and ``brief``.
+        ``link`` (people across sources), ``analyse`` and ``brief``.
 
     Returns
     -------
@@ -189,7 +190,10 @@ def run_demo(
         step("import", len(files), len(files))
 
         command = f"cybertnoc demo --seed {seed} --scale {scale}"
-        findings = workspace_findings(ws, seed=seed, progress=progress)
+        step("link", 0, 1)
+        link_workspace(ws, "Person", seed=seed)
+        step("link", 1, 1)
+        findings = workspace_findings(ws, seed=seed, progress=progress, truth=world)
         step("brief", 0, 1)
         brief = workspace_brief(
             ws,

@@ -34,6 +34,7 @@ References
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import time
@@ -81,8 +82,18 @@ PAIR_FLOOR = 0.01
 M_FLOOR = 1e-3
 LSH_BANDS = 16
 LSH_ROWS = 5
+#: Companion keys (``SchemaSettings.lsh_with``): bands of this many minima, each combined with
+#: the companion field's value.
+COMPANION_BANDS = 8
+COMPANION_ROWS = 2
+#: The list column of MinHash blocking keys (one exploded blocking rule).
+BLOCK_KEYS = "block_keys"
+#: An EM training rule that blocks more pairs than this trains on a seeded sample of them.
+EM_MAX_PAIRS = 2_000_000
 #: A MinHash key shared by more records than this proposes no pairs (block purging).
 LSH_MAX_BUCKET = 50
+#: ... nor do the largest buckets beyond this many pairs per record (1,000,000 at least).
+LSH_PAIR_BUDGET = 5
 
 
 # -- schema settings ------------------------------------------------------------------------------
@@ -150,6 +161,11 @@ class SchemaSettings:
         Assumed recall of the ``deterministic`` rules.
     description : str
         One line for the documentation and ``--help``.
+    lsh_with : tuple of (str, str)
+        ``(lsh field, companion)``: also block on the companion's value combined with small
+        MinHash bands of the field (same date of birth and a loosely similar name), in place
+        of an equality rule on the companion alone, which proposes quadratically many pairs
+        (a date of birth is shared by about 50 of a million records).
     """
 
     schema: str
@@ -160,6 +176,7 @@ class SchemaSettings:
     deterministic: tuple[tuple[str, ...], ...]
     recall: float = 0.6
     description: str = ""
+    lsh_with: tuple[tuple[str, str], ...] = ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -219,10 +236,11 @@ PERSON = SchemaSettings(
         Field("nationality", ("nationality", "citizenship"), "code", label="nationality"),
         Field("gender", ("gender",), "code", label="gender"),
     ),
-    block_on=(("name",), ("birth_date",), ("phone",), ("email",)),
+    block_on=(("name",), ("phone",), ("email",)),
     train_on=(("name",), ("birth_date",)),
     deterministic=(("name", "birth_date"), ("phone",), ("email",)),
     recall=0.7,
+    lsh_with=(("name", "birth_date"),),
     description="people: names, dates of birth, phones, e-mails, addresses, nationality",
 )
 
@@ -284,10 +302,6 @@ def _bf_col(f: Field) -> str:
 
 def _all_col(f: Field) -> str:
     return f"{f.name}_all"
-
-
-def _lsh_cols(f: Field) -> list[str]:
-    return [f"{f.name}_lsh{i}" for i in range(LSH_BANDS)]
 
 
 def _normalise(f: Field, value: Any) -> str | None:
@@ -524,66 +538,212 @@ def _stable_int(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
 
 
-def _lsh_keys(elements: list[np.ndarray | None], seed: int) -> list[list[Any]]:
-    """``LSH_BANDS`` keys per record: each the ``LSH_ROWS`` minima of seeded random hash
-    functions over the record's elements (bit positions or hashed q-grams). Two records share
-    a band with probability ≈ J^rows, J the Jaccard similarity of their element sets.
+_PRIME = (1 << 31) - 1
+_KERNEL: Any = None
 
-    Block purging (Papadakis et al. 2013): a key shared by more than ``LSH_MAX_BUCKET``
-    records (a frequent fragment, not a near-duplicate) is dropped, so that candidates grow
-    about linearly with the records."""
-    rng = np.random.default_rng(seed)
-    k = LSH_BANDS * LSH_ROWS
-    prime = (1 << 31) - 1
-    a = rng.integers(1, prime, size=k, dtype=np.int64)
-    b = rng.integers(0, prime, size=k, dtype=np.int64)
-    n = len(elements)
-    minima = np.full((n, k), -1, dtype=np.int64)
-    present = np.array([el is not None and len(el) > 0 for el in elements], dtype=bool)
-    rows = np.flatnonzero(present)
-    sizes = np.array([len(elements[i]) for i in rows], dtype=np.int64)  # type: ignore[arg-type]
-    # Chunks of about 200,000 elements: the (elements x k) hash matrix stays near 130 MB.
-    cuts = np.searchsorted(np.cumsum(sizes), np.arange(200_000, int(sizes.sum()), 200_000))
-    for chunk in np.split(rows, np.unique(cuts)) if len(rows) else []:
-        if not len(chunk):
+
+def _minhash_kernel() -> Any:
+    """The numba MinHash kernel (compiled once, cached on disk), or None without numba."""
+    global _KERNEL
+    if _KERNEL is not None:
+        return _KERNEL or None
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba is a dependency
+        _KERNEL = False
+        return None
+
+    @numba.njit(parallel=True, cache=True, nogil=True)
+    def minhash(flat, offsets, a, b, prime, out):  # pragma: no cover - compiled
+        for i in numba.prange(offsets.shape[0] - 1):
+            for j in range(a.shape[0]):
+                m = prime
+                for t in range(offsets[i], offsets[i + 1]):
+                    h = (flat[t] * a[j] + b[j]) % prime
+                    if h < m:
+                        m = h
+                out[i, j] = m
+
+    _KERNEL = minhash
+    return minhash
+
+
+def _minhash(flat: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per set (``flat[offsets[i]:offsets[i+1]]``, non-empty), the minimum of each hash
+    function ``(x * a + b) mod (2^31 - 1)`` over its elements: an (n, len(a)) int64 array."""
+    n = len(offsets) - 1
+    out = np.empty((n, len(a)), dtype=np.int64)
+    if n == 0:
+        return out
+    flat = np.ascontiguousarray(flat % _PRIME, dtype=np.int64)
+    kernel = _minhash_kernel()
+    if kernel is not None:
+        kernel(flat, np.ascontiguousarray(offsets, dtype=np.int64), a, b, _PRIME, out)
+        return out
+    # numpy: chunks of about 200,000 elements keep the (elements x k) matrix near 130 MB.
+    starts = offsets[:-1]
+    bounds = np.searchsorted(offsets, np.arange(200_000, offsets[-1], 200_000))
+    for lo, hi in itertools.pairwise([0, *np.unique(bounds).tolist(), n]):
+        if lo >= hi:
             continue
-        parts = [np.asarray(elements[i], dtype=np.int64) % prime for i in chunk]
-        lengths = np.array([len(x) for x in parts])
-        flat = np.concatenate(parts)
-        hashed = (flat[:, None] * a[None, :] + b[None, :]) % prime  # (elements, k)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        minima[chunk] = np.minimum.reduceat(hashed, starts, axis=0)
-    mix = rng.integers(1, 1 << 62, size=LSH_ROWS, dtype=np.int64)
-    out: list[list[Any]] = []
-    for band in range(LSH_BANDS):
-        cols = minima[:, band * LSH_ROWS : (band + 1) * LSH_ROWS]
-        with np.errstate(over="ignore"):  # a hash: wrapping around is fine
-            keys = (cols * mix).sum(axis=1) ^ band
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        keep = present & (counts[inverse] <= LSH_MAX_BUCKET)
-        out.append(
-            [int(v) if ok else None for v, ok in zip(keys.tolist(), keep.tolist(), strict=True)]
-        )
+        chunk = flat[offsets[lo] : offsets[hi]]
+        hashed = (chunk[:, None] * a[None, :] + b[None, :]) % _PRIME
+        out[lo:hi] = np.minimum.reduceat(hashed, starts[lo:hi] - offsets[lo], axis=0)
     return out
 
 
-def _elements(f: Field, frame: pd.DataFrame, mode: Mode) -> list[np.ndarray | None]:
-    """Per record, the set MinHash works on: the set bits of the Bloom encoding of a
-    pseudonymised value, the hashed q-grams of a plaintext one, or None."""
+def _set_keys(f: Field, frame: pd.DataFrame, mode: Mode) -> list[Any]:
+    """Per record, what its element set is made of: the Bloom encoding of a pseudonymised
+    value (bytes), a plaintext value (str), or None."""
     encodings = (
-        frame[_bf_col(f)] if mode == "encoded" and f.encoded and _bf_col(f) in frame else None
+        frame[_bf_col(f)].tolist()
+        if mode == "encoded" and f.encoded and _bf_col(f) in frame
+        else [None] * len(frame)
     )
-    out: list[np.ndarray | None] = []
-    for i, value in enumerate(frame[f.name]):
-        enc = encodings.iloc[i] if encodings is not None else None
+    out: list[Any] = []
+    for enc, value in zip(encodings, frame[f.name].tolist(), strict=True):
         if isinstance(enc, bytes | bytearray | memoryview):
-            bits = np.unpackbits(np.frombuffer(bytes(enc), dtype=np.uint8), bitorder="little")
-            out.append(np.flatnonzero(bits))
+            out.append(bytes(enc))
         elif isinstance(value, str) and value and not value.startswith("p:"):
-            out.append(np.array(sorted({_stable_int(g) for g in qgrams(value)}), dtype=np.int64))
+            out.append(value)
         else:
             out.append(None)
     return out
+
+
+def _minima(f: Field, frame: pd.DataFrame, mode: Mode, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MinHash signatures of a field (one row per record, -1 where it has no elements): over
+    the set bits of a Bloom encoding, or the hashed q-grams of a plaintext value. Each
+    distinct value is hashed once."""
+    codes, uniques = pd.factorize(pd.Series(_set_keys(f, frame, mode), dtype=object))
+    grams: dict[str, int] = {}
+    sets: list[np.ndarray] = []
+    for u in uniques:
+        if isinstance(u, bytes):
+            bits = np.unpackbits(np.frombuffer(u, dtype=np.uint8), bitorder="little")
+            sets.append(np.flatnonzero(bits).astype(np.int64))
+        else:
+            ids = set()
+            for g in qgrams(u):
+                h = grams.get(g)
+                if h is None:
+                    grams[g] = h = _stable_int(g)
+                ids.add(h)
+            sets.append(np.array(sorted(ids), dtype=np.int64))
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    flat = np.concatenate(sets) if sets else np.empty(0, dtype=np.int64)
+    signatures = _minhash(flat, offsets, a, b)
+    out = np.full((len(frame), len(a)), -1, dtype=np.int64)
+    has = codes >= 0
+    valid = np.zeros(len(uniques), dtype=bool)
+    valid[sizes > 0] = True
+    rows = has.copy()
+    rows[has] = valid[codes[has]]
+    out[rows] = signatures[codes[rows]]
+    return out
+
+
+def _band_keys(minima: np.ndarray, rows: int, mix: np.ndarray, salt: np.ndarray | None) -> Any:
+    """Band keys of MinHash signatures (``rows`` minima each; ``salt``, a per-record int64
+    code that must be equal as well, or None): an (n, bands) int64 array and its validity
+    mask.
+
+    Block purging (Papadakis et al. 2013): a key shared by more records than a cap is
+    dropped (a frequent fragment, not a near-duplicate). The cap is ``LSH_MAX_BUCKET``, or
+    lower where the kept keys would propose more than ``LSH_PAIR_BUDGET`` pairs per record:
+    the largest cap within the budget, so that candidates grow about linearly with the
+    records."""
+    n, k = minima.shape
+    bands = k // rows
+    keys = np.zeros((n, bands), dtype=np.int64)
+    sizes = np.zeros((n, bands), dtype=np.int64)
+    present = minima[:, 0] >= 0
+    if salt is not None:
+        present &= salt >= 0
+    for band in range(bands):
+        cols = minima[:, band * rows : (band + 1) * rows]
+        with np.errstate(over="ignore"):  # a hash: wrapping around is fine
+            key = (cols * mix[:rows]).sum(axis=1) ^ band
+            if salt is not None:
+                key = key * np.int64(1_000_003) + salt
+        _, inverse, counts = np.unique(
+            np.where(present, key, np.int64(-1)), return_inverse=True, return_counts=True
+        )
+        keys[:, band] = key
+        sizes[:, band] = np.where(present, counts[inverse], 0)
+    cap = _purge_cap(sizes, max(LSH_PAIR_BUDGET * n, 1_000_000))
+    return keys, (sizes >= 2) & (sizes <= cap)
+
+
+def _purge_cap(sizes: np.ndarray, budget: float) -> int:
+    """The largest bucket size ≤ ``LSH_MAX_BUCKET`` whose buckets propose at most ``budget``
+    pairs (``sizes``: per record and band, the size of its bucket)."""
+    s = sizes[sizes >= 2]
+    if not len(s):
+        return LSH_MAX_BUCKET
+    # A bucket of size m appears m times in ``s``: it proposes m(m-1)/2 pairs, (m-1)/2 each.
+    per = np.bincount(np.minimum(s, LSH_MAX_BUCKET + 1), minlength=LSH_MAX_BUCKET + 2)
+    m = np.arange(len(per))
+    pairs = np.cumsum(per * (m - 1) / 2.0)
+    within = np.flatnonzero(pairs[: LSH_MAX_BUCKET + 1] <= budget)
+    return int(within[-1]) if len(within) else 1
+
+
+def _hash_functions(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seeded hash functions: ``LSH_BANDS * LSH_ROWS`` for the LSH bands, then
+    ``COMPANION_BANDS * COMPANION_ROWS`` for the companion keys, and the band mixer."""
+    rng = np.random.default_rng(seed)
+    k = LSH_BANDS * LSH_ROWS
+    a = rng.integers(1, _PRIME, size=k, dtype=np.int64)
+    b = rng.integers(0, _PRIME, size=k, dtype=np.int64)
+    mix = rng.integers(1, 1 << 62, size=LSH_ROWS, dtype=np.int64)
+    extra = np.random.default_rng([seed, 1])
+    m = COMPANION_BANDS * COMPANION_ROWS
+    a = np.concatenate([a, extra.integers(1, _PRIME, size=m, dtype=np.int64)])
+    b = np.concatenate([b, extra.integers(0, _PRIME, size=m, dtype=np.int64)])
+    return a, b, mix
+
+
+def blocking_keys(
+    settings: SchemaSettings, frame: pd.DataFrame, mode: Mode, seed: int, fields: Sequence[str]
+) -> Any:
+    """The MinHash blocking keys of each record, as a pyarrow list column (one exploded
+    blocking rule proposes the pairs that share any key).
+
+    - ``LSH_BANDS`` bands of ``LSH_ROWS`` minima of each ``lsh`` field: records whose
+      q-gram (or Bloom-bit) sets have Jaccard similarity J share a band with probability
+      1 - (1 - J^rows)^bands (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive
+      Datasets*, §3.4);
+    - for each ``(field, companion)`` of ``settings.lsh_with``, ``COMPANION_BANDS`` bands of
+      ``COMPANION_ROWS`` minima combined with the companion's value: the same date of
+      birth and a loosely similar name, where blocking on the date alone proposes quadratically
+      many pairs.
+
+    Keys shared by more than ``LSH_MAX_BUCKET`` records are purged.
+    """
+    import pyarrow as pa
+
+    a, b, mix = _hash_functions(seed)
+    used = set(fields)
+    blocks: list[tuple[np.ndarray, np.ndarray]] = []
+    for f in settings.fields:
+        if not (f.lsh and f.name in used):
+            continue
+        minima = _minima(f, frame, mode, a, b)
+        k = LSH_BANDS * LSH_ROWS
+        blocks.append(_band_keys(minima[:, :k], LSH_ROWS, mix, None))
+        for name, companion in settings.lsh_with:
+            if name != f.name or companion not in used:
+                continue
+            codes, _ = pd.factorize(frame[companion])
+            blocks.append(_band_keys(minima[:, k:], COMPANION_ROWS, mix, codes.astype(np.int64)))
+    if not blocks:
+        return None
+    keys = np.concatenate([k for k, _ in blocks], axis=1)
+    valid = np.concatenate([v for _, v in blocks], axis=1)
+    offsets = np.concatenate([[0], np.cumsum(valid.sum(axis=1))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(keys[valid], type=pa.int64()))
 
 
 # -- linking --------------------------------------------------------------------------------------
@@ -674,27 +834,33 @@ def _prepare_plain(df: pd.DataFrame, settings: SchemaSettings, unique_id: str) -
     frame = pd.DataFrame({"unique_id": df[unique_id].astype(str).to_numpy()})
     frame["dataset"] = df["dataset"].astype(str).to_numpy() if "dataset" in df else ""
     for f in settings.fields:
-        raw = df[f.name] if f.name in df.columns else pd.Series([None] * len(df))
-        firsts, alls = [], []
-        memo: dict[Any, str | None] = {}
-
-        def norm(item: Any, f: Field = f, memo: dict[Any, str | None] = memo) -> str | None:
-            try:
-                return memo[item]
-            except KeyError:
-                memo[item] = out = _normalise(f, item)
-                return out
-            except TypeError:  # unhashable
-                return _normalise(f, item)
-
-        for value in raw:
-            items = list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
-            vals = sorted({v for v in (norm(i) for i in items) if v})
-            firsts.append(vals[0] if vals else None)
-            alls.append(vals or None)
-        frame[f.name] = firsts
-        frame[_all_col(f)] = alls
+        if f.name not in df.columns:
+            frame[f.name] = None
+            frame[_all_col(f)] = None
+            continue
+        frame[f.name], frame[_all_col(f)] = _normalise_column(f, df[f.name])
     return frame.sort_values("unique_id", kind="stable").reset_index(drop=True)
+
+
+def _normalise_column(f: Field, raw: pd.Series) -> tuple[list[Any], list[Any]]:
+    """A plaintext column normalised: per record its first (smallest) value and the sorted
+    list of its values (None where none). Each distinct value is normalised once; cells
+    holding a list of values take the slower path."""
+    values = raw.to_numpy(dtype=object)
+    is_list = np.fromiter(
+        (isinstance(v, list | tuple | np.ndarray) for v in values), dtype=bool, count=len(values)
+    )
+    scalars = pd.Series(np.where(is_list, None, values), dtype=object)
+    codes, uniques = pd.factorize(scalars, use_na_sentinel=True)
+    normal = np.array([_normalise(f, u) for u in uniques] + [None], dtype=object)
+    firsts = normal[codes].tolist()  # code -1 (missing) picks the trailing None
+    singles = {u: [u] for u in normal[:-1] if u}
+    alls: list[Any] = [singles.get(v) if v else None for v in firsts]
+    for i in np.flatnonzero(is_list):
+        vals = sorted({v for v in (_normalise(f, item) for item in values[i]) if v})
+        firsts[i] = vals[0] if vals else None
+        alls[i] = vals or None
+    return firsts, alls
 
 
 def link_records(
@@ -812,27 +978,45 @@ def _link(
             f"({', '.join(f.name for f in settings.fields)})",
         )
     names = {f.name for f in fields}
-    frame = frame.copy()
-    lsh_rules: list[Any] = []
-    for f in fields:
-        if f.lsh:
-            bands = _lsh_keys(_elements(f, frame, mode), seed)
-            for col, keys in zip(_lsh_cols(f), bands, strict=True):
-                frame[col] = keys
-                lsh_rules.append(block_on(col))
     keep_cols = ["unique_id", "dataset"]
     for f in fields:
         keep_cols += [f.name, _all_col(f)]
         if mode == "encoded" and f.encoded:
             keep_cols.append(_bf_col(f))
-    keep_cols += [c for f in fields if f.lsh for c in _lsh_cols(f)]
     frame = frame[[c for c in keep_cols if c in frame.columns]]
+    table = _with_block_keys(frame, settings, mode, seed, [f.name for f in fields])
+    lsh_rules = (
+        [block_on(BLOCK_KEYS, arrays_to_explode=[BLOCK_KEYS])]
+        if BLOCK_KEYS in (table.column_names)
+        else []
+    )
+    seconds["blocking keys"] = time.perf_counter() - started
 
     def rules(specs: Iterable[Sequence[str]], *, train: bool) -> list[Any]:
         out = []
         for spec in specs:
             if set(spec) <= names:
                 out.append(block_on(*_rule_columns(settings, spec, mode, frame, train=train)))
+        return out
+
+    def em_rules() -> list[Any]:
+        """Training rules; a rule that blocks more than ``EM_MAX_PAIRS`` pairs (a date of
+        birth over a million records) trains on a seeded hash sample of its pairs."""
+        out: list[Any] = []
+        for spec in settings.train_on:
+            if not set(spec) <= names:
+                continue
+            cols = _rule_columns(settings, spec, mode, frame, train=True)
+            blocked = _pairs_blocked(frame, cols)
+            if blocked <= EM_MAX_PAIRS:
+                out.append(block_on(*cols))
+                continue
+            keep = max(1, int(1_000_000 * EM_MAX_PAIRS / blocked))
+            equal = " AND ".join(f'l."{c}" = r."{c}"' for c in cols)
+            out.append(
+                f"{equal} AND hash(l.unique_id || '|' || r.unique_id || '|{int(seed)}') "
+                f"% 1000000 < {keep}"
+            )
         return out
 
     predict_rules = rules(settings.block_on, train=False) + lsh_rules
@@ -856,7 +1040,7 @@ def _link(
     splink_log.setLevel(logging.WARNING if log.isEnabledFor(logging.DEBUG) else logging.ERROR)
     try:
         db = DuckDBAPI(connection=con)
-        linker = Linker(db.register(frame), creator, log_level=None)
+        linker = Linker(db.register(table), creator, log_level=None)
         seconds["setup"] = time.perf_counter() - started
         t = time.perf_counter()
         deterministic = rules(settings.deterministic, train=True)
@@ -864,11 +1048,13 @@ def _link(
             linker.training.estimate_probability_two_random_records_match(
                 deterministic, recall=settings.recall
             )
+        seconds["train: prior"] = time.perf_counter() - t
         linker.training.estimate_u_using_random_sampling(
             max_pairs=max_pairs, seed=seed, min_count_per_level=None, num_chunks=1
         )
+        seconds["train: u"] = time.perf_counter() - t - seconds["train: prior"]
         trained = 0
-        for rule in rules(settings.train_on, train=True):
+        for rule in em_rules():
             saved = linker._settings_obj.core_model_settings.copy()
             try:
                 with _m_floor():
@@ -878,7 +1064,7 @@ def _link(
                 trained += 1
             except Exception as exc:  # Splink raises plain exceptions on empty blocks
                 linker._settings_obj.core_model_settings = saved
-                sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+                sql = rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb")
                 log.info("EM session blocked on %s skipped: %s", sql, str(exc).splitlines()[0])
                 log.debug("EM session failure", exc_info=True)
         if not trained:
@@ -891,14 +1077,21 @@ def _link(
         seconds["train"] = time.perf_counter() - t
         t = time.perf_counter()
         predictions = linker.inference.predict()
-        scored = predictions.as_pandas_dataframe()
+        name = predictions.physical_name
+        candidates = int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+        wanted = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+        wanted += [f"{p}_{f.name}" for p in ("gamma", "mw") for f in fields]
+        scored = con.execute(
+            f"SELECT {', '.join(wanted)} FROM {name} WHERE match_probability >= ? "
+            "ORDER BY unique_id_l, unique_id_r",
+            [PAIR_FLOOR],
+        ).df()
         seconds["predict"] = time.perf_counter() - t
         model = linker.misc.save_model_to_json()
     finally:
         splink_log.setLevel(level)
         con.close()
     t = time.perf_counter()
-    candidates = len(scored)
     pairs = _pairs_frame(scored, model)
     clusters = cluster_pairs(frame["unique_id"].tolist(), pairs, threshold)
     seconds["cluster"] = time.perf_counter() - t
@@ -916,6 +1109,27 @@ def _link(
         records=len(frame),
         candidates=candidates,
     )
+
+
+def _pairs_blocked(frame: pd.DataFrame, cols: Sequence[str]) -> int:
+    """Pairs of records equal (and not missing) on all ``cols``."""
+    present = frame[list(cols)].dropna()
+    if present.empty:
+        return 0
+    sizes = present.groupby(list(cols), sort=False).size().to_numpy(dtype=np.int64)
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _with_block_keys(
+    frame: pd.DataFrame, settings: SchemaSettings, mode: Mode, seed: int, fields: Sequence[str]
+) -> Any:
+    """The record frame as a pyarrow table, with the ``BLOCK_KEYS`` list column of
+    :func:`blocking_keys` where the schema has MinHash fields."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    keys = blocking_keys(settings, frame, mode, seed, fields)
+    return table if keys is None else table.append_column(BLOCK_KEYS, keys)
 
 
 @contextmanager

@@ -645,21 +645,15 @@ def _score_now(
     ws: Workspace, run: LinkageRun, a: str, b: str
 ) -> tuple[dict[str, Any], float, bool | None]:
     """Score a pair the run did not keep, with the run's model on the current records."""
-    import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
-    from cybertnoc.linkage.splink_link import _elements, _lsh_cols, _lsh_keys, _pairs_frame
+    from cybertnoc.linkage.splink_link import BLOCK_KEYS, _pairs_frame, _with_block_keys
     from cybertnoc.store import connect
 
     settings = get_schema_settings(run.schema)
     frame = record_table(ws, settings)
-    used = {f["name"] for f in run.settings["fields"]}
-    for f in settings.fields:
-        if f.name in used and f.lsh:
-            keys = _lsh_keys(_elements(f, frame, "encoded"), run.seed)
-            for col, band in zip(_lsh_cols(f), keys, strict=True):
-                frame[col] = band
-    table = pa.Table.from_pandas(frame, preserve_index=False)  # types from every record
+    used = [f["name"] for f in run.settings["fields"]]
+    table = _with_block_keys(frame, settings, "encoded", run.seed, used)
     index = {uid: i for i, uid in enumerate(frame["unique_id"])}
     con = connect()
     try:
@@ -677,6 +671,11 @@ def _score_now(
         if "found_by_blocking_rules" in scored
         else None
     )
+    if BLOCK_KEYS in table.column_names and found is not True:
+        # Splink compares the exploded key lists whole: a shared key is what counts.
+        keys = table.column(BLOCK_KEYS)
+        shared = set(keys[index[a]].as_py() or ()) & set(keys[index[b]].as_py() or ())
+        found = bool(shared) or bool(found)
     weight = float(scored["match_weight"].iloc[0])
     scored = scored.assign(match_probability=1.0)  # keep the row through the pair floor
     pair = _pairs_frame(scored, run.settings["model"])

@@ -9,9 +9,10 @@ table from the workspace's provenance, the methods and the ethics notes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cybertnoc import __version__
@@ -19,8 +20,10 @@ from cybertnoc.domains.drugs import analysis as drugs
 from cybertnoc.domains.laundering import analysis as laundering
 from cybertnoc.domains.malware import analysis as malware
 from cybertnoc.domains.slavery import analysis as slavery
+from cybertnoc.linkage import analysis as linkage
 from cybertnoc.network import analysis as network
 from cybertnoc.report._brief import Brief, KeyFigure, Section, SourceRow
+from cybertnoc.report.linkage import LINKAGE_METHOD, linkage_section
 from cybertnoc.report.sections import (
     METHODS,
     drugs_section,
@@ -37,7 +40,7 @@ __all__ = ["STEPS", "WorkspaceFindings", "workspace_brief", "workspace_findings"
 log = logging.getLogger(__name__)
 
 #: The analysis steps, in the order they run and appear in the brief.
-STEPS = ("network", "drugs", "laundering", "slavery", "malware")
+STEPS = ("network", "linkage", "drugs", "laundering", "slavery", "malware")
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,6 +50,7 @@ class WorkspaceFindings:
     """The findings of every domain on one workspace."""
 
     network: network.NetworkFindings
+    linkage: linkage.LinkageFindings
     drugs: drugs.DrugFindings
     laundering: laundering.LaunderingFindings
     slavery: slavery.SlaveryFindings
@@ -54,14 +58,21 @@ class WorkspaceFindings:
 
 
 def workspace_findings(
-    ws: Workspace, *, seed: int = 0, progress: Progress | None = None
+    ws: Workspace,
+    *,
+    seed: int = 0,
+    progress: Progress | None = None,
+    truth: Mapping[str, str] | str | Path | None = None,
 ) -> WorkspaceFindings:
     """Run the first analysis of every crime area on ``ws``.
 
     ``progress(step, done, total)`` is called before and after each step of :data:`STEPS`.
+    ``truth`` (ground truth of the people, as a synthetic world directory or a mapping entity
+    id -> true entity) scores the active person linkage run.
     """
     runs: dict[str, Callable[[], Any]] = {
         "network": lambda: network.analyse(ws, seed=seed),
+        "linkage": lambda: linkage.analyse(ws, seed=seed, truth=truth),
         "drugs": lambda: drugs.analyse(ws),
         "laundering": lambda: laundering.analyse(ws),
         "slavery": lambda: slavery.analyse(ws),
@@ -151,6 +162,7 @@ def workspace_brief(
     f = findings or workspace_findings(ws, seed=seed, progress=progress)
     sections: list[Section] = [
         network_section(f.network, seed=seed),
+        linkage_section(f.linkage),
         drugs_section(f.drugs),
         laundering_section(f.laundering),
         slavery_section(f.slavery),
@@ -169,7 +181,7 @@ def workspace_brief(
         summary=_summary(f, sources),
         sections=sections,
         sources=sources,
-        methods=[METHODS[s] for s in STEPS],
+        methods=[LINKAGE_METHOD if s == "linkage" else METHODS[s] for s in STEPS],
         notes=list(notes or []),
         reproducibility=repro,
     )
