@@ -29,8 +29,10 @@ References
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
+import json
 import logging
 import math
 import numbers
@@ -38,6 +40,7 @@ import re
 import textwrap
 from collections import Counter
 from collections.abc import Hashable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -59,9 +62,12 @@ __all__ = [
     "PALETTE",
     "bar_chart",
     "flow_chart",
+    "flow_map",
     "line_chart",
     "network_chart",
+    "sankey_chart",
     "stacked_bar_chart",
+    "world_geometry",
 ]
 
 logger = logging.getLogger(__name__)
@@ -906,4 +912,223 @@ def flow_chart(
             ax.set_title(title, pad=24 if style == "matrix" else 10)
         if note:
             fig.text(0.0, 0.0, note, fontsize=7.5, color=_MUTED, ha="left", va="top")
+        return _finish(fig, caption, alt)
+
+
+# ------------------------------------------------------------------------------ maps
+
+
+@functools.lru_cache(maxsize=1)
+def world_geometry() -> dict[str, dict[str, Any]]:
+    """Country outlines (Natural Earth 1:110m, public domain), by ISO 3166 alpha-2 code.
+
+    Read from the package's ``report/data/world_110m.json`` (made by ``tools/world_110m.py``):
+    ``{"name", "centroid": [lon, lat], "rings": [[[lon, lat], ...], ...]}``. Nothing is
+    downloaded: the map draws offline.
+    """
+    path = Path(__file__).with_name("data") / "world_110m.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _great_circle(a: Sequence[float], b: Sequence[float], n: int = 48) -> np.ndarray:
+    """Points (lon, lat) along the great circle from ``a`` to ``b``, longitudes unwrapped."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    p1 = np.array([math.cos(lat1) * math.cos(lon1), math.cos(lat1) * math.sin(lon1),
+                   math.sin(lat1)])  # fmt: skip
+    p2 = np.array([math.cos(lat2) * math.cos(lon2), math.cos(lat2) * math.sin(lon2),
+                   math.sin(lat2)])  # fmt: skip
+    omega = math.acos(float(np.clip(p1 @ p2, -1.0, 1.0)))
+    if omega < 1e-9:
+        return np.array([a, b], dtype=float)
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    pts = (np.sin((1 - t) * omega) * p1 + np.sin(t * omega) * p2) / math.sin(omega)
+    lon = np.degrees(np.unwrap(np.arctan2(pts[:, 1], pts[:, 0])))
+    lat = np.degrees(np.arcsin(np.clip(pts[:, 2], -1.0, 1.0)))
+    return np.column_stack([lon, lat])
+
+
+def flow_map(
+    countries: Mapping[str, float],
+    flows: Sequence[tuple[str, str, float]],
+    *,
+    caption: str,
+    alt: str,
+    title: str = "",
+    legend: str = "",
+    flow_legend: str = "",
+    top: int = 15,
+    extent: tuple[float, float, float, float] | None = None,
+) -> Figure:
+    """A world map: countries shaded by a value (choropleth) and flows drawn as great circles.
+
+    Drawn offline from Natural Earth outlines bundled with cybertnoc (:func:`world_geometry`):
+    no tiles, no web fonts, no network. Longitude and latitude are plotted as they are
+    (plate carrée). Codes without an outline (regions such as ``ZZ``, small states outside
+    the 1:110m set) are left out and said in a note.
+
+    Parameters
+    ----------
+    countries : mapping of code to value
+        The choropleth values (e.g. kg seized); non-negative; missing countries are blank.
+    flows : sequence of (origin, destination, value)
+        One row per route; the ``top`` largest are drawn, line width by value.
+    caption, alt : str
+        See :class:`~cybertnoc.report.Figure`.
+    title, legend, flow_legend : str
+        The title, the colour scale's label (with its unit) and the flows' label.
+    extent : (lon_min, lon_max, lat_min, lat_max), optional
+        The window; default: the world without Antarctica.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> fig = flow_map({"ES": 120.0, "CO": 400.0}, [("CO", "ES", 41)], caption="Seizures.",
+    ...                alt="Colombia to Spain leads.")
+    >>> "<svg" in fig.svg and "http" not in fig.svg.replace("http://www.w3.org", "")
+    True
+    """
+    geo = world_geometry()
+    values = {str(k).upper(): float(v) for k, v in countries.items()}
+    _numbers(list(values.values()), "country values")
+    rows = list(flows)
+    bad = [f for f in rows if not isinstance(f, tuple | list) or len(f) != 3]
+    if bad:
+        raise InvalidValue(bad[:5], "flows as (origin, destination, value) triples")
+    weights = _numbers([f[2] for f in rows], "flow values") if rows else np.array([])
+    if (weights < 0).any() or any(v < 0 for v in values.values()):
+        raise InvalidValue("negative", "non-negative values")
+    ranked = sorted(zip(rows, weights.tolist(), strict=True), key=lambda r: (-r[1], str(r[0])))
+    shown = [(str(f[0]), str(f[1]), w) for f, w in ranked[:top]]
+    drawable = [f for f in shown if f[0] in geo and f[1] in geo and f[0] != f[1]]
+    skipped = len(shown) - len(drawable)
+    unknown_countries = sorted(c for c in values if c not in geo)
+    cmap = LinearSegmentedColormap.from_list(
+        "cybertnoc_blues", ["#E8F1F8", OKABE_ITO["sky_blue"], OKABE_ITO["blue"], "#003A5C"]
+    )
+    vmax = max(values.values(), default=0.0) or 1.0
+    with _style():
+        fig = _new_figure(height=3.9)
+        ax = fig.add_subplot()
+        from matplotlib.collections import PolyCollection
+
+        polys, faces = [], []
+        for code, shape in sorted(geo.items()):
+            v = values.get(code)
+            # a square-root scale: seizure totals span orders of magnitude
+            face = "#EEF1F4" if v is None or v <= 0 else cmap(0.15 + 0.85 * math.sqrt(v / vmax))
+            for ring in shape["rings"]:
+                polys.append(ring)
+                faces.append(face)
+        ax.add_collection(
+            PolyCollection(polys, facecolors=faces, edgecolors="white", linewidths=0.3)
+        )
+        wmax = max((w for _o, _d, w in drawable), default=1.0) or 1.0
+        for o, d, w in drawable:
+            line = _great_circle(geo[o]["centroid"], geo[d]["centroid"])
+            ax.plot(line[:, 0], line[:, 1], color=OKABE_ITO["vermillion"], alpha=0.8,
+                    linewidth=0.6 + 3.4 * w / wmax, solid_capstyle="round")  # fmt: skip
+            ax.plot(*line[-1], marker="o", markersize=2.5, color=OKABE_ITO["vermillion"])
+        lon0, lon1, lat0, lat1 = extent or (-170.0, 190.0, -57.0, 80.0)
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        handles = []
+        if values:
+            handles.append(Patch(color=cmap(1.0), label=legend or "value"))
+        if drawable:
+            handles.append(Line2D([0], [0], color=OKABE_ITO["vermillion"], linewidth=2,
+                                  label=flow_legend or "flows"))  # fmt: skip
+        if handles:
+            ax.legend(handles=handles, loc="lower left", fontsize=7.5)
+        if title:
+            ax.set_title(title)
+        notes = []
+        if skipped:
+            notes.append(f"{skipped} of the top {len(shown)} flows have an end without an outline "
+                         "(a region or small state) and are not drawn")  # fmt: skip
+        if unknown_countries:
+            notes.append(f"not on the map: {', '.join(unknown_countries[:8])}")
+        if notes:
+            fig.text(0.0, 0.0, "; ".join(notes) + ".", fontsize=7, color=_MUTED, ha="left",
+                     va="top")  # fmt: skip
+        return _finish(fig, caption, alt)
+
+
+def sankey_chart(
+    flows: Sequence[tuple[str, str, float]],
+    *,
+    caption: str,
+    alt: str,
+    title: str = "",
+    top: int = 12,
+) -> Figure:
+    """A two-column Sankey diagram: origins on the left, destinations on the right.
+
+    Each flow is a band whose width is its value; the ``top`` largest flows are drawn.
+
+    Examples
+    --------
+    >>> fig = sankey_chart([("CO", "ES", 5), ("CO", "NL", 3), ("EC", "NL", 2)],
+    ...                    caption="Routes.", alt="Colombia feeds Spain and the Netherlands.")
+    >>> "CO" in fig.svg and "NL" in fig.svg
+    True
+    """
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    rows = [(str(o), str(d), float(v)) for o, d, v in flows]
+    if not rows:
+        raise InvalidValue([], "at least one flow")
+    _numbers([v for *_x, v in rows], "flow values")
+    rows = sorted(rows, key=lambda r: (-r[2], r[0], r[1]))[:top]
+    rows = [r for r in rows if r[2] > 0]
+    left = sorted({o for o, _d, _v in rows}, key=lambda c: -sum(v for o, _d, v in rows if o == c))
+    right = sorted({d for _o, d, _v in rows}, key=lambda c: -sum(v for _o, d, v in rows if d == c))
+    total = sum(v for *_x, v in rows)
+    gap = 0.02 * total
+
+    def positions(nodes: list[str], side: int) -> dict[str, float]:
+        at, out = 0.0, {}
+        for n in nodes:
+            out[n] = at
+            at += sum(v for r in rows if r[side] == n for v in [r[2]]) + gap
+        return out
+
+    ly, ry = positions(left, 0), positions(right, 1)
+    colour = _colours(left)
+    with _style():
+        fig = _new_figure(height=max(2.4, 0.28 * max(len(left), len(right)) + 1.2))
+        ax = fig.add_subplot()
+        lo, ro = dict(ly), dict(ry)
+        for o, d, v in rows:
+            y0, y1 = lo[o], ro[d]
+            lo[o] += v
+            ro[d] += v
+            verts = [(0.1, y0), (0.5, y0), (0.5, y1), (0.9, y1), (0.9, y1 + v), (0.5, y1 + v),
+                     (0.5, y0 + v), (0.1, y0 + v), (0.1, y0)]  # fmt: skip
+            codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+                     MplPath.LINETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+                     MplPath.CLOSEPOLY]  # fmt: skip
+            ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour[o], alpha=0.55,
+                                   edgecolor="none"))  # fmt: skip
+        for nodes, pos, x, ha, side in ((left, ly, 0.1, "right", 0), (right, ry, 0.9, "left", 1)):
+            for n in nodes:
+                size = sum(r[2] for r in rows if r[side] == n)
+                ax.add_patch(Rectangle((x - 0.012, pos[n]), 0.024, size, color=_INK))
+                ax.text(x + (-0.03 if ha == "right" else 0.03), pos[n] + size / 2,
+                        f"{n}  {_format_number(size)}" if ha == "left" else
+                        f"{_format_number(size)}  {n}", ha=ha, va="center", fontsize=8)  # fmt: skip
+        height = max(max(ly.values()) + sum(r[2] for r in rows if r[0] == left[-1]),
+                     max(ry.values()) + sum(r[2] for r in rows if r[1] == right[-1]))  # fmt: skip
+        ax.set_xlim(-0.1, 1.1)
+        ax.set_ylim(height, -gap)
+        ax.set_axis_off()
+        ax.text(0.1, -gap, "Origin", ha="center", va="bottom", fontsize=8, color=_MUTED)
+        ax.text(0.9, -gap, "Destination", ha="center", va="bottom", fontsize=8, color=_MUTED)
+        if title:
+            ax.set_title(title)
         return _finish(fig, caption, alt)

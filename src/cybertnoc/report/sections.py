@@ -71,8 +71,12 @@ METHODS: dict[str, MethodNote] = {
         "listings give ships-from → ships-to routes, one per pair of places a listing names. "
         "Messy place names are cleaned to ISO 3166 codes; regions and unknown places are kept "
         "apart. The two rankings are compared by Spearman rank correlation over the union of "
-        "their top routes.",
-        "Dittus, Wright & Graham (2018) Platform criminalism, WWW '18; UNODC World Drug Report",
+        "their top routes. Drug names and market categories map onto one taxonomy of UNODC "
+        "drug groups; quantities are kilogram equivalents. Indicators per drug and country "
+        "follow Europol's threat assessments: volume, trend between the two latest years, "
+        "online share (of listings) and emerging routes.",
+        "Dittus, Wright & Graham (2018) Platform criminalism, WWW '18; UNODC World Drug Report "
+        "2018; Europol SOCTA 2021 and IOCTA 2020",
     ),
     "laundering": MethodNote(
         "Laundering typology rules",
@@ -395,6 +399,7 @@ def drugs_section(f: DrugFindings) -> Section:
                 numeric={1, 2, 3, 4},
             )
         )
+    blocks.extend(_drug_pictures_and_indicators(f))
     if f.markets:
         blocks.append(
             charts.bar_chart(
@@ -415,6 +420,80 @@ def drugs_section(f: DrugFindings) -> Section:
     )
     lead = "; ".join(lead_parts) + "." if lead_parts else "No seizures or listings were found."
     return Section("drugs", "Drug trafficking: seizures and darknet markets", lead, blocks, "drugs")
+
+
+def _drug_pictures_and_indicators(f: DrugFindings) -> list[Block]:
+    """The flow map, the Sankey of seizure routes, the unknown-origin note and the indicators."""
+    blocks: list[Block] = []
+    if f.country_kg or f.map_flows:
+        lead = f.map_flows[0] if f.map_flows else None
+        blocks.append(
+            charts.flow_map(
+                f.country_kg,
+                f.map_flows,
+                title="Seizures by country and the main seizure routes",
+                legend="kg seized (square-root scale)",
+                flow_legend="routes, width by seizures",
+                caption="Countries shaded by kilograms seized (kg equivalents); lines are the "
+                "largest origin → destination routes of the seizure records, drawn as great "
+                "circles. Country outlines: Natural Earth 1:110m (public domain).",
+                alt=(
+                    f"The main seizure route is {_route(lead[0], lead[1])}."
+                    if lead
+                    else "Kilograms seized by country."
+                ),
+            )
+        )
+    if len(f.map_flows) >= 2:
+        blocks.append(
+            charts.sankey_chart(
+                f.map_flows,
+                title="Seizure routes: origin → destination",
+                caption="Seizures per origin → destination route (international routes, "
+                "transit countries not shown).",
+                alt=f"{_place(f.map_flows[0][0])} is the largest origin of the top routes.",
+            )
+        )
+    shares = {k: v for k, v in f.unknown_origin.items() if v is not None}
+    if shares:
+        blocks.append(
+            Paragraph(
+                "Records with an unknown origin are kept and counted, not dropped: "
+                + "; ".join(
+                    f"{'seizures' if k == 'offline' else 'drug listings'} "
+                    f"{100 * v:.1f}% unknown origin"
+                    for k, v in shares.items()
+                )
+                + "."
+            )
+        )
+    ind = f.indicators
+    if ind is not None and len(ind):
+        rows = pd.DataFrame(
+            {
+                "drug": ind["drug"],
+                "country": [_place(c) for c in ind["country"]],
+                "kg seized": ["-" if pd.isna(v) else f"{v:,.1f}" for v in ind["kg"]],
+                "share of kg": ["-" if pd.isna(v) else f"{100 * v:.1f}%" for v in ind["kg_share"]],
+                "listings": ind["listings"].astype(int),
+                "online share": [
+                    "-" if pd.isna(v) else f"{100 * v:.1f}%" for v in ind["online_share"]
+                ],
+                "trend": ind["trend_label"],
+                "new routes": ind["new_routes"].astype(int),
+            }
+        )
+        blocks.append(
+            Table.from_dataframe(
+                rows,
+                "Threat-assessment indicators by drug and country (Europol SOCTA/IOCTA style): "
+                "volume seized, share of the drug's kg seized and of its darknet listings "
+                "(online share), trend between the two latest years (up/down at ±25%) and "
+                "routes new in the latest year. Top five countries per drug.",
+                numeric={2, 3, 4, 5, 7},
+            )
+        )
+    return blocks
 
 
 # -- laundering -----------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ Reads ``Seizure`` entities (origin, transit, destination, quantity, drug) and ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from cybertnoc.domains.drugs import flows
+from cybertnoc.domains.drugs.indicators import drug_indicators
 from cybertnoc.domains.drugs.routes import compare_routes, listing_routes, seizure_routes
 from cybertnoc.store.queries import entity_frame
 from cybertnoc.store.workspace import Workspace
@@ -57,6 +59,14 @@ class DrugFindings:
     categories: dict[str, int]
     listing_routes: pd.DataFrame
     comparison: dict[str, Any]
+    #: SOCTA/IOCTA-style indicators per drug and country (:func:`drug_indicators`).
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: kg seized per seizing country (the map's choropleth).
+    country_kg: dict[str, float] = field(default_factory=dict)
+    #: Top origin -> destination routes (origin, destination, seizures) of the seizures.
+    map_flows: list[tuple[str, str, float]] = field(default_factory=list)
+    #: Share of drug listings and of seizures whose origin is unknown.
+    unknown_origin: dict[str, float | None] = field(default_factory=dict)
 
 
 def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
@@ -83,6 +93,35 @@ def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
     if not s_routes.empty and not l_routes.empty:
         comparison = compare_routes(l_routes, s_routes, top=top)
     unique = listings.drop_duplicates("id")
+    records = flows.workspace_records(ws)
+    indicators = drug_indicators(records, top=5) if len(records) else pd.DataFrame()
+    country_kg: dict[str, float] = {}
+    map_flows: list[tuple[str, str, float]] = []
+    unknown: dict[str, float | None] = {}
+    if len(records):
+        by_country = (
+            flows.totals(records, "country", source="offline")
+            if (records["kind"] == "offline").any()
+            else pd.DataFrame()
+        )
+        if len(by_country):
+            country_kg = {
+                str(r.country): float(r.kg)
+                for r in by_country.itertuples()
+                if r.kg == r.kg and r.kg > 0 and r.country != "XX"
+            }
+        for kind in ("offline", "online"):
+            if (records["kind"] == kind).any():
+                table = flows.routes(
+                    records, source=kind, by_drug=False, include_regional=False,
+                    include_domestic=False,
+                )  # fmt: skip
+                unknown[kind] = table.attrs["unknown_origin_share"]
+                if kind == "offline" and len(table):
+                    map_flows = [
+                        (r.origin, r.destination, float(r.seizures))
+                        for r in table.head(top + 5).itertuples()
+                    ]
     return DrugFindings(
         seizures=len(seizures),
         seizure_quantity_by_drug=by_drug,
@@ -93,4 +132,8 @@ def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
         categories={str(k): int(v) for k, v in unique["category"].value_counts().items()},
         listing_routes=l_routes,
         comparison=comparison,
+        indicators=indicators,
+        country_kg=country_kg,
+        map_flows=map_flows,
+        unknown_origin=unknown,
     )
