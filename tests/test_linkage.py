@@ -416,10 +416,13 @@ def test_cli_run_runs_explain_evaluate_undo(tmp_path):
     assert result.exit_code == 0, result.output
     run = json.loads(result.stdout)
     assert run["run_id"] == "run-1" and run["summary"]["records"] == len(rows)
-    result = _cli(["run", "-w", w])
+    result = _cli(["run", "-w", w, "--threads", "0"])  # every core: the same clusters here
     assert (
         result.exit_code == 0 and "run-2" in result.stdout and "resolved entities" in result.stdout
     )
+    with Workspace.open(w, read_only=True) as ws:
+        one, every = (lw.clusters(ws, r)[["cluster_id", "entity_id"]] for r in ("run-1", "run-2"))
+    assert one.equals(every)
     result = _cli(["runs", "-w", w, "--json"])
     assert [r["status"] for r in json.loads(result.stdout)] == ["superseded", "active"]
     a, b = _eid("P00-a"), _eid("P00-b")

@@ -235,6 +235,7 @@ def link_workspace(
     threshold: float = DEFAULT_THRESHOLD,
     seed: int = 0,
     progress: Progress | None = None,
+    threads: int | None = 1,
 ) -> LinkageRun:
     """Link the records of ``schema`` in the workspace and store the run, its clusters and
     pairs (one transaction, with an audit entry). The previous active run of the schema, if
@@ -252,6 +253,9 @@ def link_workspace(
         Seed of u sampling and of the MinHash blocking keys.
     progress : callable, optional
         Called as ``progress(step, done, total)`` with steps ``records``, ``link``, ``store``.
+    threads : int or None
+        DuckDB threads of the linkage (default 1: the same records and seed give the same
+        model to the last bit; None: every core, equal up to rounding).
 
     Returns
     -------
@@ -274,7 +278,7 @@ def link_workspace(
     step("records", 0)
     frame = record_table(ws, settings)
     step("link", 1)
-    result = _link(frame, settings, "encoded", threshold=threshold, seed=seed)
+    result = _link(frame, settings, "encoded", threshold=threshold, seed=seed, threads=threads)
     step("store", 2)
     run = _store(ws, settings, result, frame)
     step("store", 3)
