@@ -150,3 +150,17 @@ def test_compare_views_and_vendor_concentration(real):
     # pckabml 514, color 417, captainkirk 335, Doug-Heffernan 311, goldendrugs 307 (all
     # categories in SOURCE.md; drug listings here): the top five hold a few per cent at most
     assert conc.loc["hansa", "top_k_share"] < 0.25
+
+
+def test_cocaine_trend_ends_at_the_2016_total_and_routes_map(real):
+    _, rec = real
+    t = flows.trends(rec, source="unodc_seizures", drug="cocaine")
+    kg = dict(zip(t["period"], t["kg"], strict=True))
+    assert set(t["drug"]) == {"cocaine"} and round(kg["2016"] / 1000, 1) == 1128.8
+    # the IDS route lists span 2011-2015: no single year, no trend point, counted
+    assert flows.trends(rec, source="unodc_ids_routes").attrs["undated"]["offline"] > 0
+    annual = flows.flow_map_data(rec, source="unodc_seizures", drug="cocaine", period="2016")
+    assert annual["flows"] == [] and annual["unknown_origin_share"] == 1.0
+    assert round(annual["countries"]["CO"] / 1000, 1) == 407.7
+    both = flows.flow_map_data(rec, drug="cocaine", top=15)
+    assert len(both["flows"]) == 15 and both["kind"] == "offline"

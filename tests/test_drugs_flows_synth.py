@@ -114,6 +114,12 @@ def test_the_drugs_section_has_the_map_the_sankey_and_the_indicators(small_ws):
     assert "Natural Earth" in captions and "Seizures per origin" in captions
     assert any("SOCTA" in getattr(b, "caption", "") for b in section.blocks)
     assert any("unknown origin" in getattr(b, "text", "") for b in section.blocks)
+    # trends over the two synthetic years, both views, and the emerging routes 2023 -> 2024
+    assert "Kilogram equivalents seized per year" in captions
+    assert "Distinct drug listings per year" in captions
+    assert len(findings.trends) and set(findings.trends["period"]) == {"2023", "2024"}
+    tables = [b for b in section.blocks if "Emerging routes" in getattr(b, "caption", "")]
+    assert len(tables) == 1 and set(findings.emerging_routes["after"]) == {"2024"}
     for fig in figures:
         assert "<script" not in fig.svg and "http://" not in fig.svg.replace(
             "http://www.w3.org", ""

@@ -400,3 +400,34 @@ def test_network_chart_draws_large_networks():
     edges = [(f"n{i}", f"n{i + 1}") for i in range(650)]
     fig = charts_module.network_chart(edges, caption="A long chain.", alt="650 ties in a chain.")
     assert fig.svg.startswith("<svg")
+
+
+def test_to_png_draws_the_same_chart_as_png():
+    args = (["a", "b"], [2, 1])
+    kwargs = {"title": "t", "caption": "c", "alt": "a leads."}
+    png = charts_module.to_png(bar_chart, *args, **kwargs, dpi=72)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png == charts_module.to_png(bar_chart, *args, **kwargs, dpi=72)  # deterministic
+    assert len(charts_module.to_png(bar_chart, *args, **kwargs, dpi=144)) > len(png)
+    with pytest.raises(InvalidValue, match="a chart function"):
+        charts_module.to_png(lambda: None)
+    with pytest.raises(InvalidValue, match="dpi"):
+        charts_module.to_png(bar_chart, *args, **kwargs, dpi=5)
+
+
+def test_line_chart_x_format_labels_years_without_separators():
+    fig = line_chart([2015, 2016, 2017], {"kg": [1, 2, 3]}, title="t", xlabel="", ylabel="kg",
+                     caption="c", alt="a", x_format="{:.0f}")  # fmt: skip
+    assert ">2016<" in fig.svg and "2,016" not in fig.svg
+    default = line_chart([2015, 2016, 2017], {"kg": [1, 2, 3]}, title="t", xlabel="",
+                         ylabel="kg", caption="c", alt="a")  # fmt: skip
+    assert "2,016" in default.svg
+
+
+def test_sankey_layout_stacks_nodes_by_total_and_ties_by_code():
+    lay = charts_module.sankey_layout([("EC", "NL", 2), ("CO", "ES", 5), ("CO", "NL", 3)])
+    assert lay["left"] == ["CO", "EC"] and lay["right"] == ["ES", "NL"]
+    assert lay["left_size"] == {"CO": 8.0, "EC": 2.0} and lay["gap"] == pytest.approx(0.2)
+    assert lay["height"] == pytest.approx(10.2)
+    with pytest.raises(InvalidValue, match="positive"):
+        charts_module.sankey_layout([("A", "B", 0)])

@@ -2,7 +2,8 @@
 
 Registered on the main command with ``cli.add_command(flows)`` in :mod:`cybertnoc.cli`. Every
 command reads the workspace given by ``-w`` and asks :mod:`cybertnoc.domains.drugs.flows` (or
-:mod:`~cybertnoc.domains.drugs.indicators`); nothing is computed here.
+:mod:`~cybertnoc.domains.drugs.indicators`); the pictures (``map``, ``sankey``, ``trends -o``)
+are drawn and written by :mod:`cybertnoc.report.flowmap`. Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -382,3 +383,232 @@ def vendors_cmd(
         _print_json(rows)
     else:
         _print_rows(rows, "Vendor concentration")
+
+
+def _output_option(what: str) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help=f"The file: .svg, .png or .html ({what}), chosen by the suffix.",
+    )
+
+
+def _picture_options(f: Any) -> Any:
+    f = click.option(
+        "--sort",
+        "weight",
+        type=click.Choice(["seizures", "kg", "listings", "vendors", "value"]),
+        default=None,
+        help="The route weight [default: seizures offline, listings online].",
+    )(f)
+    f = click.option("--title", default=None, help="The title of the picture.")(f)
+    f = click.option("--period", default=None, help="A year, a month or a range of years.")(f)
+    f = click.option("--drug", default=None, help="Drug groups or names, comma-separated.")(f)
+    f = click.option(
+        "--source",
+        default=None,
+        help="offline (seizures) or online (listings), or datasets of one kind "
+        "[default: offline when there are seizures].",
+    )(f)
+    return f
+
+
+def _picture(
+    workspace: Path,
+    source: str | None,
+    drug: str | None,
+    period: str | None,
+    weight: str | None,
+    top: int,
+) -> dict[str, Any]:
+    from cybertnoc.domains.drugs.flows import flow_map_data
+
+    data = flow_map_data(
+        _records(workspace), source=source, drug=drug, period=period, weight=weight, top=top
+    )
+    share = data["unknown_origin_share"]
+    if data["records"]:
+        err.print(
+            f"{data['records']:,} {'seizures' if data['kind'] == 'offline' else 'drug listings'}"
+            + (f"; unknown origin {share:.1%} (no route)" if share is not None else "")
+            + f"; {len(data['flows'])} routes.",
+            highlight=False,
+        )
+    return data
+
+
+def _title(data: dict[str, Any], drug: str | None, period: str | None, what: str) -> str:
+    view = "Seizures" if data["kind"] == "offline" else "Darknet listings"
+    extra = ", ".join(x for x in (drug, period) if x)
+    return f"{view}: {what}" + (f" ({extra})" if extra else "")
+
+
+@flows.command("map")
+@_workspace_option
+@_picture_options
+@click.option(
+    "--top", type=click.IntRange(min=1), default=15, show_default=True, help="Routes drawn."
+)
+@_output_option("an interactive page with tooltips")
+def map_cmd(
+    workspace: Path,
+    source: str | None,
+    drug: str | None,
+    period: str | None,
+    title: str | None,
+    weight: str | None,
+    top: int,
+    output: Path,
+) -> None:
+    """The world flow map: countries shaded by kg seized (or listings), the top routes as arcs.
+
+    Offline, countries are shaded by kg seized in them and routes weighted by seizures; online,
+    by drug listings shipped from them and routes by listings. Routes to or from a region (ZZ,
+    EU) cannot be placed and are left out. The .html page works offline: tooltips on countries
+    and routes, hover highlight, the routes as a table.
+    """
+    from cybertnoc.report.flowmap import write_flow_map
+
+    data = _picture(workspace, source, drug, period, weight, top)
+    path = write_flow_map(
+        output,
+        data["countries"],
+        data["flows"],
+        country_measure=data["country_measure"],
+        flow_measure=data["flow_measure"],
+        routes=data["routes"],
+        title=title or _title(data, drug, period, "countries and main routes"),
+        top=top,
+    )
+    err.print(f"Wrote {path}", highlight=False)
+
+
+@flows.command("sankey")
+@_workspace_option
+@_picture_options
+@click.option(
+    "--top", type=click.IntRange(min=1), default=12, show_default=True, help="Routes drawn."
+)
+@_output_option("an interactive page with tooltips")
+def sankey_cmd(
+    workspace: Path,
+    source: str | None,
+    drug: str | None,
+    period: str | None,
+    title: str | None,
+    weight: str | None,
+    top: int,
+    output: Path,
+) -> None:
+    """The Sankey of the top routes: origins on the left, destinations on the right."""
+    from cybertnoc.report.flowmap import write_sankey
+
+    data = _picture(workspace, source, drug, period, weight, top)
+    path = write_sankey(
+        output,
+        data["flows"],
+        flow_measure=data["flow_measure"],
+        routes=data["routes"],
+        title=title or _title(data, drug, period, "origin → destination"),
+        top=top,
+    )
+    err.print(f"Wrote {path}", highlight=False)
+
+
+@flows.command("trends")
+@_workspace_option
+@click.option("--source", default=None, help="Datasets or online / offline, comma-separated.")
+@click.option("--drug", default=None, help="Drug groups or names, comma-separated.")
+@click.option(
+    "--freq",
+    type=click.Choice(["year", "month"]),
+    default=None,
+    help="The time step [default: year, or month for records of a single year].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the chart: .svg, .png or .html, by the suffix (seizures when there are "
+    "any, else listings; choose with --source).",
+)
+@_json_option
+def trends_cmd(
+    workspace: Path,
+    source: str | None,
+    drug: str | None,
+    freq: str | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """kg seized per year and drug (offline), drug listings per period (online).
+
+    --json prints a list of {kind, drug, period, freq, kg, seizures, listings, vendors}.
+    Records without a single year (route lists spanning 2011-2015, undated listings) make no
+    point; their count is said on stderr.
+    """
+    from cybertnoc.domains.drugs.flows import trends
+
+    table = trends(_records(workspace), source=source, drug=drug, freq=freq)
+    undated = table.attrs.get("undated", {})
+    if undated:
+        err.print(
+            "Without a single date, left out: "
+            + ", ".join(f"{n:,} {k}" for k, n in undated.items())
+            + ".",
+            highlight=False,
+        )
+    if output is not None:
+        from cybertnoc.report.flowmap import save_chart, trend_chart
+
+        kinds = list(dict.fromkeys(table["kind"])) if len(table) else []
+        kind = "offline" if "offline" in kinds else (kinds[0] if kinds else "offline")
+        path = save_chart(output, trend_chart, table, kind, page_title="Drug trends")
+        err.print(f"Wrote {path}", highlight=False)
+    rows = _rows(table)
+    if as_json:
+        _print_json(rows)
+    elif output is None:
+        _print_rows(rows, "Trends")
+
+
+@flows.command("indicators")
+@_workspace_option
+@click.option("--source", default=None, help="Datasets or online / offline, comma-separated.")
+@click.option("--drug", default=None, help="Drug groups or names, comma-separated.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Only the first N countries per drug."
+)
+@click.option(
+    "--min-kg",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Leave out countries with less seized and no listings.",
+)
+@_json_option
+def indicators_cmd(
+    workspace: Path,
+    source: str | None,
+    drug: str | None,
+    top: int | None,
+    min_kg: float,
+    as_json: bool,
+) -> None:
+    """SOCTA/IOCTA-style indicators per drug and country: volume, shares, trend, new routes.
+
+    --json prints a list of {drug, country, kg, kg_share, listings, vendors, online_share,
+    trend, trend_label, trend_basis, new_routes}; trend is the relative change between the two
+    latest years (kg, else listings), labelled up / down at 25 %, stable, or new.
+    """
+    from cybertnoc.domains.drugs.indicators import drug_indicators
+
+    table = drug_indicators(_records(workspace), source=source, drug=drug, min_kg=min_kg, top=top)
+    rows = _rows(table)
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_rows(rows, "Drug indicators")

@@ -29,6 +29,7 @@ References
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import hashlib
 import io
@@ -64,9 +65,12 @@ __all__ = [
     "flow_chart",
     "flow_map",
     "line_chart",
+    "map_colour",
     "network_chart",
     "sankey_chart",
+    "sankey_layout",
     "stacked_bar_chart",
+    "to_png",
     "world_geometry",
 ]
 
@@ -188,7 +192,67 @@ def _finish(fig: MplFigure, caption: str, alt: str) -> Figure:
         )
     svg = _to_svg(fig)
     logger.debug("Chart drawn: %d bytes of SVG", len(svg))
+    raster = _RASTER.get()
+    if raster is not None:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=raster["dpi"], bbox_inches="tight", pad_inches=0.08,
+                    metadata={"Software": None})  # fmt: skip
+        raster["png"] = buf.getvalue()
     return Figure(svg=svg, caption=caption, alt=alt)
+
+
+#: Set by :func:`to_png` while it draws: ``_finish`` then also renders the figure as PNG.
+_RASTER: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "cybertnoc_chart_raster", default=None
+)
+
+
+def to_png(chart: Any, *args: Any, dpi: int = 200, **kwargs: Any) -> bytes:
+    """Draw a chart of this module and return it as a PNG image instead of a Figure.
+
+    The chart is drawn exactly as for the brief (same style, same input checks); the PNG is
+    rendered from the same matplotlib figure as the SVG, at ``dpi`` dots per inch, without a
+    software tag so the same input gives the same bytes.
+
+    Parameters
+    ----------
+    chart : callable
+        A chart function of this module (:func:`bar_chart`, :func:`line_chart`,
+        :func:`flow_map`, :func:`sankey_chart`...) or a function that calls exactly one.
+    *args, **kwargs
+        Its arguments.
+    dpi : int, default 200
+        The resolution.
+
+    Returns
+    -------
+    bytes
+        The PNG file's bytes.
+
+    Raises
+    ------
+    InvalidValue
+        If ``chart`` drew no chart of this module, or as ``chart`` does.
+
+    Examples
+    --------
+    >>> png = to_png(bar_chart, ["a", "b"], [2, 1], title="t", caption="c", alt="a leads.")
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 20 <= dpi <= 1200:
+        raise InvalidValue(dpi, "an integer dpi in [20, 1200]")
+    holder: dict[str, Any] = {"dpi": dpi}
+    token = _RASTER.set(holder)
+    try:
+        chart(*args, **kwargs)
+    finally:
+        _RASTER.reset(token)
+    if "png" not in holder:
+        raise InvalidValue(
+            getattr(chart, "__name__", chart), "a chart function of cybertnoc.report.charts"
+        )
+    return holder["png"]
 
 
 def _numbers(values: Any, name: str, *, allow_nan: bool = False) -> np.ndarray:
@@ -471,6 +535,7 @@ def line_chart(
     caption: str,
     alt: str,
     x_is_date: bool = False,
+    x_format: str | None = None,
 ) -> Figure:
     """Lines over a shared x axis, e.g. infected hosts over time per malware family.
 
@@ -489,6 +554,9 @@ def line_chart(
     x_is_date : bool, default False
         Read ``x`` as dates (ISO strings, :class:`datetime.date`, ``numpy.datetime64`` or
         pandas timestamps; time zones are converted to UTC).
+    x_format : str, optional
+        A ``str.format`` pattern for the x tick labels of numeric x (``"{:.0f}"`` for years,
+        which then get whole-number ticks); default: thousands separators.
 
     Returns
     -------
@@ -519,6 +587,7 @@ def line_chart(
         xv: Any = _dates(xs)
     else:
         xv = _numbers(xs, "x")
+    x_label = _value_formatter(x_format) if x_format is not None else None
     if not isinstance(series, Mapping) or not series:
         raise InvalidValue(series, "a non-empty dict of series name to values")
     if len(series) > len(PALETTE):
@@ -546,6 +615,9 @@ def line_chart(
             locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        elif x_label is not None:
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: x_label(v)))
         else:
             ax.xaxis.set_major_locator(MaxNLocator(nbins=8))
             ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -564,7 +636,7 @@ def line_chart(
                 ncols=min(4, len(lines)),
                 borderaxespad=0.2,
             )
-            pad = 22.0
+            pad = 22.0 + 13.0 * (math.ceil(len(lines) / 4) - 1)  # one more per legend row
         ax.set_title(title, pad=pad)
         return _finish(fig, caption, alt)
 
@@ -947,6 +1019,31 @@ def _great_circle(a: Sequence[float], b: Sequence[float], n: int = 48) -> np.nda
     return np.column_stack([lon, lat])
 
 
+_MAP_CMAP = LinearSegmentedColormap.from_list(
+    "cybertnoc_blues", ["#E8F1F8", OKABE_ITO["sky_blue"], OKABE_ITO["blue"], "#003A5C"]
+)
+_MAP_BLANK = "#EEF1F4"
+
+
+def map_colour(value: float | None, vmax: float) -> str:
+    """The fill of a country with ``value`` on a map whose largest value is ``vmax``.
+
+    A square-root scale, since seizure totals span orders of magnitude; no value (or 0) is the
+    blank grey. The static map (:func:`flow_map`) and the interactive one
+    (:mod:`cybertnoc.report.flowmap`) share it.
+
+    Examples
+    --------
+    >>> map_colour(None, 10.0), map_colour(10.0, 10.0)
+    ('#EEF1F4', '#003A5C')
+    """
+    if value is None or not value > 0 or not vmax > 0:
+        return _MAP_BLANK
+    from matplotlib.colors import to_hex
+
+    return to_hex(_MAP_CMAP(0.15 + 0.85 * math.sqrt(min(value / vmax, 1.0)))).upper()
+
+
 def flow_map(
     countries: Mapping[str, float],
     flows: Sequence[tuple[str, str, float]],
@@ -1005,9 +1102,7 @@ def flow_map(
     drawable = [f for f in shown if f[0] in geo and f[1] in geo and f[0] != f[1]]
     skipped = len(shown) - len(drawable)
     unknown_countries = sorted(c for c in values if c not in geo)
-    cmap = LinearSegmentedColormap.from_list(
-        "cybertnoc_blues", ["#E8F1F8", OKABE_ITO["sky_blue"], OKABE_ITO["blue"], "#003A5C"]
-    )
+    cmap = _MAP_CMAP
     vmax = max(values.values(), default=0.0) or 1.0
     with _style():
         fig = _new_figure(height=3.9)
@@ -1016,9 +1111,7 @@ def flow_map(
 
         polys, faces = [], []
         for code, shape in sorted(geo.items()):
-            v = values.get(code)
-            # a square-root scale: seizure totals span orders of magnitude
-            face = "#EEF1F4" if v is None or v <= 0 else cmap(0.15 + 0.85 * math.sqrt(v / vmax))
+            face = map_colour(values.get(code), vmax)
             for ring in shape["rings"]:
                 polys.append(ring)
                 faces.append(face)
@@ -1058,6 +1151,72 @@ def flow_map(
         return _finish(fig, caption, alt)
 
 
+def sankey_layout(flows: Sequence[tuple[str, str, float]], top: int = 12) -> dict[str, Any]:
+    """Where the bands and nodes of a two-column Sankey go (shared by the SVG and HTML views).
+
+    The ``top`` largest flows with a positive value are kept (ties by codes); origins and
+    destinations are stacked from the top by their total, heaviest first, with a gap of 2 % of
+    the total between nodes.
+
+    Returns
+    -------
+    dict
+        ``flows`` (the kept ``(origin, destination, value)``), ``left`` and ``right`` (node
+        names in order), ``left_at`` and ``right_at`` (node top positions), ``left_size`` and
+        ``right_size`` (node totals), ``bands`` (per kept flow, its top at the origin and at
+        the destination), ``gap`` and ``height`` (the stacked height).
+
+    Raises
+    ------
+    InvalidValue
+        If there is no flow or a value is not a finite number.
+
+    Examples
+    --------
+    >>> lay = sankey_layout([("CO", "ES", 5), ("CO", "NL", 3), ("EC", "NL", 2)])
+    >>> lay["left"], lay["right"], lay["bands"]
+    (['CO', 'EC'], ['ES', 'NL'], [(0.0, 0.0), (5.0, 5.2), (8.2, 8.2)])
+    """
+    rows = [(str(o), str(d), v) for o, d, v in flows]
+    if not rows:
+        raise InvalidValue([], "at least one flow")
+    values = _numbers([v for *_x, v in rows], "flow values")
+    rows = [(o, d, float(v)) for (o, d, _v), v in zip(rows, values, strict=True)]
+    rows = sorted(rows, key=lambda r: (-r[2], r[0], r[1]))[:top]
+    rows = [r for r in rows if r[2] > 0]
+    if not rows:
+        raise InvalidValue([], "at least one flow with a positive value")
+    size_l: dict[str, float] = {}
+    size_r: dict[str, float] = {}
+    for o, d, v in rows:
+        size_l[o] = size_l.get(o, 0.0) + v
+        size_r[d] = size_r.get(d, 0.0) + v
+    left = sorted(size_l, key=lambda c: (-size_l[c], c))
+    right = sorted(size_r, key=lambda c: (-size_r[c], c))
+    total = sum(v for *_x, v in rows)
+    gap = 0.02 * total
+
+    def positions(nodes: list[str], size: dict[str, float]) -> dict[str, float]:
+        at, out = 0.0, {}
+        for n in nodes:
+            out[n] = at
+            at += size[n] + gap
+        return out
+
+    left_at, right_at = positions(left, size_l), positions(right, size_r)
+    lo, ro = dict(left_at), dict(right_at)
+    bands = []
+    for o, d, v in rows:
+        bands.append((round(lo[o], 9), round(ro[d], 9)))
+        lo[o] += v
+        ro[d] += v
+    height = max(left_at[left[-1]] + size_l[left[-1]], right_at[right[-1]] + size_r[right[-1]])
+    return {
+        "flows": rows, "left": left, "right": right, "left_at": left_at, "right_at": right_at,
+        "left_size": size_l, "right_size": size_r, "bands": bands, "gap": gap, "height": height,
+    }  # fmt: skip
+
+
 def sankey_chart(
     flows: Sequence[tuple[str, str, float]],
     *,
@@ -1080,34 +1239,14 @@ def sankey_chart(
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    rows = [(str(o), str(d), float(v)) for o, d, v in flows]
-    if not rows:
-        raise InvalidValue([], "at least one flow")
-    _numbers([v for *_x, v in rows], "flow values")
-    rows = sorted(rows, key=lambda r: (-r[2], r[0], r[1]))[:top]
-    rows = [r for r in rows if r[2] > 0]
-    left = sorted({o for o, _d, _v in rows}, key=lambda c: -sum(v for o, _d, v in rows if o == c))
-    right = sorted({d for _o, d, _v in rows}, key=lambda c: -sum(v for _o, d, v in rows if d == c))
-    total = sum(v for *_x, v in rows)
-    gap = 0.02 * total
-
-    def positions(nodes: list[str], side: int) -> dict[str, float]:
-        at, out = 0.0, {}
-        for n in nodes:
-            out[n] = at
-            at += sum(v for r in rows if r[side] == n for v in [r[2]]) + gap
-        return out
-
-    ly, ry = positions(left, 0), positions(right, 1)
+    lay = sankey_layout(flows, top)
+    rows, left, right = lay["flows"], lay["left"], lay["right"]
+    ly, ry, gap = lay["left_at"], lay["right_at"], lay["gap"]
     colour = _colours(left)
     with _style():
         fig = _new_figure(height=max(2.4, 0.28 * max(len(left), len(right)) + 1.2))
         ax = fig.add_subplot()
-        lo, ro = dict(ly), dict(ry)
-        for o, d, v in rows:
-            y0, y1 = lo[o], ro[d]
-            lo[o] += v
-            ro[d] += v
+        for (o, _d, v), (y0, y1) in zip(rows, lay["bands"], strict=True):
             verts = [(0.1, y0), (0.5, y0), (0.5, y1), (0.9, y1), (0.9, y1 + v), (0.5, y1 + v),
                      (0.5, y0 + v), (0.1, y0 + v), (0.1, y0)]  # fmt: skip
             codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
@@ -1115,15 +1254,17 @@ def sankey_chart(
                      MplPath.CLOSEPOLY]  # fmt: skip
             ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour[o], alpha=0.55,
                                    edgecolor="none"))  # fmt: skip
-        for nodes, pos, x, ha, side in ((left, ly, 0.1, "right", 0), (right, ry, 0.9, "left", 1)):
+        for nodes, pos, x, ha, sizes in (
+            (left, ly, 0.1, "right", lay["left_size"]),
+            (right, ry, 0.9, "left", lay["right_size"]),
+        ):
             for n in nodes:
-                size = sum(r[2] for r in rows if r[side] == n)
+                size = sizes[n]
                 ax.add_patch(Rectangle((x - 0.012, pos[n]), 0.024, size, color=_INK))
                 ax.text(x + (-0.03 if ha == "right" else 0.03), pos[n] + size / 2,
                         f"{n}  {_format_number(size)}" if ha == "left" else
                         f"{_format_number(size)}  {n}", ha=ha, va="center", fontsize=8)  # fmt: skip
-        height = max(max(ly.values()) + sum(r[2] for r in rows if r[0] == left[-1]),
-                     max(ry.values()) + sum(r[2] for r in rows if r[1] == right[-1]))  # fmt: skip
+        height = lay["height"]
         ax.set_xlim(-0.1, 1.1)
         ax.set_ylim(height, -gap)
         ax.set_axis_off()

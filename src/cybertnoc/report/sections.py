@@ -28,6 +28,7 @@ from cybertnoc.report._brief import (
     Section,
     Table,
 )
+from cybertnoc.report.flowmap import trend_chart
 
 __all__ = [
     "METHODS",
@@ -400,6 +401,7 @@ def drugs_section(f: DrugFindings) -> Section:
             )
         )
     blocks.extend(_drug_pictures_and_indicators(f))
+    blocks.extend(_drug_trends_and_growth(f))
     if f.markets:
         blocks.append(
             charts.bar_chart(
@@ -491,6 +493,44 @@ def _drug_pictures_and_indicators(f: DrugFindings) -> list[Block]:
                 "(online share), trend between the two latest years (up/down at ±25%) and "
                 "routes new in the latest year. Top five countries per drug.",
                 numeric={2, 3, 4, 5, 7},
+            )
+        )
+    return blocks
+
+
+def _drug_trends_and_growth(f: DrugFindings) -> list[Block]:
+    """kg seized and listings over time (where records have dates), and the emerging routes."""
+    blocks: list[Block] = []
+    t = f.trends
+    for kind in ("offline", "online"):
+        if t is None or not len(t) or t.loc[t["kind"] == kind, "period"].nunique() < 2:
+            continue
+        blocks.append(trend_chart(t, kind))
+    e = f.emerging_routes
+    if e is not None and len(e):
+        rows = pd.DataFrame(
+            {
+                "view": ["seizures" if k == "offline" else "listings" for k in e["kind"]],
+                "route": [_route(o, d) for o, d in zip(e["origin"], e["destination"], strict=True)],
+                "drug": e["drug"],
+                "latest year": [
+                    f"{v:,.0f} {w}" for v, w in zip(e["value"], e["weight"], strict=True)
+                ],
+                "years": [f"{a} → {b}" for a, b in zip(e["before"], e["after"], strict=True)],
+            }
+        )
+        counts = e.drop_duplicates("kind")
+        blocks.append(
+            Table.from_dataframe(
+                rows,
+                "Emerging routes: none in the year before, present in the latest year of the "
+                "data (seizures offline, listings online); the largest five per view of "
+                + " and ".join(
+                    f"{int(n)} {'seizure' if k == 'offline' else 'listing'} routes"
+                    for k, n in zip(counts["kind"], counts["routes"], strict=True)
+                )
+                + ". A new route may be new reporting rather than new trafficking.",
+                numeric={3},
             )
         )
     return blocks

@@ -67,6 +67,11 @@ class DrugFindings:
     map_flows: list[tuple[str, str, float]] = field(default_factory=list)
     #: Share of drug listings and of seizures whose origin is unknown.
     unknown_origin: dict[str, float | None] = field(default_factory=dict)
+    #: kg seized (offline) and listings (online) per drug group and period
+    #: (:func:`~cybertnoc.domains.drugs.flows.trends`).
+    trends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Routes new in the latest year of each kind (:func:`~flows.emerging_routes`).
+    emerging_routes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
@@ -95,6 +100,8 @@ def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
     unique = listings.drop_duplicates("id")
     records = flows.workspace_records(ws)
     indicators = drug_indicators(records, top=5) if len(records) else pd.DataFrame()
+    trend_table = flows.trends(records) if len(records) else pd.DataFrame()
+    emerging = flows.emerging_routes(records, top=5) if len(records) else pd.DataFrame()
     country_kg: dict[str, float] = {}
     map_flows: list[tuple[str, str, float]] = []
     unknown: dict[str, float | None] = {}
@@ -136,4 +143,6 @@ def analyse(ws: Workspace, *, top: int = 10) -> DrugFindings:
         country_kg=country_kg,
         map_flows=map_flows,
         unknown_origin=unknown,
+        trends=trend_table,
+        emerging_routes=emerging,
     )

@@ -1220,3 +1220,275 @@ def vendor_concentration(
 
 
 __all__ += ["gini"]
+
+
+# ------------------------------------------------------------------------------ time
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}")
+
+
+def dated_years(records: pd.DataFrame, kind: str | None = None) -> list[str]:
+    """The single years (``"2016"``, not ``"2011-2015"``) of the records, sorted.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Flow records.
+    kind : {"offline", "online"}, optional
+        Only the records of this kind.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"drug": ["Heroin"] * 3, "date": ["2016-05-01", None, "2015"],
+    ...                     "startDate": [None, "2011", None], "endDate": [None, "2015", None]})
+    >>> dated_years(seizure_records(raw))
+    ['2015', '2016']
+    """
+    chosen = records if kind is None else records[records["kind"] == kind]
+    periods = chosen["period"].dropna().astype(str)
+    return sorted({p for p in periods if _YEAR.match(p)})
+
+
+def trends(
+    records: pd.DataFrame,
+    *,
+    source: str | Sequence[str] | None = None,
+    drug: str | Sequence[str] | None = None,
+    freq: str | None = None,
+) -> pd.DataFrame:
+    """kg seized, seizures, listings and vendors per kind, drug group and year (or month).
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Flow records.
+    source, drug
+        See :func:`filter_records`.
+    freq : {"year", "month"}, optional
+        The time step. Default, per kind: ``year`` when the kind's dated records cover two
+        years or more, else ``month`` when they cover two months or more (a darknet crawl
+        of one year), else ``year``. A month needs an ISO date (``2014-01-09``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``drug``, ``period`` (``"2016"`` or ``"2014-01"``), ``freq``, ``kg``
+        (offline; NaN online), ``seizures``, ``listings`` and ``vendors``, sorted by kind,
+        drug and period. Records without a single year (UNODC's ``2011-2015`` route lists,
+        undated listings) make no point: ``attrs["undated"]`` counts them per kind.
+
+    Raises
+    ------
+    InvalidValue
+        If ``freq`` is neither ``year`` nor ``month``, or as :func:`filter_records`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"drug": ["Heroin", "Heroin", "Cocaine", "Heroin"],
+    ...                     "quantity": [2, 3, 7, 1], "unit": "kg",
+    ...                     "date": ["2015", "2016", "2016", None]})
+    >>> t = trends(seizure_records(raw))
+    >>> t[["drug", "period", "kg", "seizures"]].to_dict("records")
+    [{'drug': 'cocaine', 'period': '2016', 'kg': 7.0, 'seizures': 1}, \
+{'drug': 'opioids', 'period': '2015', 'kg': 2.0, 'seizures': 1}, \
+{'drug': 'opioids', 'period': '2016', 'kg': 3.0, 'seizures': 1}]
+    >>> t.attrs["undated"]
+    {'offline': 1}
+    """
+    if freq is not None and freq not in ("year", "month"):
+        raise InvalidValue(freq, "year or month for freq")
+    columns = ["kind", "drug", "period", "freq", "kg", "seizures", "listings", "vendors"]
+    chosen = filter_records(records, source=source, drug=drug)
+    chosen = chosen[chosen["drug"].notna()]
+    parts, undated = [], {}
+    for kind in KINDS:
+        part = chosen[chosen["kind"] == kind]
+        if part.empty:
+            continue
+        years = part["period"].map(lambda p: str(p) if not _missing(p) else "")
+        months = part["date"].map(lambda d: str(d)[:7] if not _missing(d) else "")
+        has_year = years.map(lambda p: bool(_YEAR.match(p)))
+        has_month = months.map(lambda m: bool(_MONTH.match(m))) & has_year
+        step = freq
+        if step is None:
+            many_years = years[has_year].nunique() >= 2
+            step = "month" if not many_years and months[has_month].nunique() >= 2 else "year"
+        when, ok = (years, has_year) if step == "year" else (months, has_month)
+        undated[kind] = int((~ok).sum())
+        if not ok.any():
+            continue
+        work = part[ok].assign(period=when[ok], _value=np.nan)
+        table = _aggregate(work, ["kind", "drug", "period"]).assign(freq=step)
+        parts.append(table)
+    if not parts:
+        out = pd.DataFrame(columns=columns)
+    else:
+        out = pd.concat(parts, ignore_index=True)[columns]
+        out = out.sort_values(["kind", "drug", "period"], kind="stable").reset_index(drop=True)
+    out.attrs = {"undated": {k: v for k, v in undated.items() if v}}
+    return out
+
+
+def emerging_routes(
+    records: pd.DataFrame,
+    *,
+    source: str | Sequence[str] | None = None,
+    drug: str | Sequence[str] | None = None,
+    top: int = 5,
+) -> pd.DataFrame:
+    """The routes new in the latest year of each kind, against the year before.
+
+    For offline and online records apart, :func:`route_growth` between the two latest single
+    years of the data (:func:`dated_years`), weighted by seizures (offline) or listings
+    (online); the ``top`` emerging routes of each kind, heaviest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``origin``, ``destination``, ``drug``, ``weight`` (``seizures`` or
+        ``listings``), ``before`` and ``after`` (the two years), ``value`` (the weight in the
+        latest year) and ``routes`` (how many routes of the kind are emerging in all). Empty
+        when no kind has two years.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"drug": ["Cocaine"] * 4, "quantity": 1, "unit": "kg",
+    ...     "origin": ["CO", "CO", "CO", "EC"], "destination": ["ES", "ES", "ES", "NL"],
+    ...     "date": ["2015", "2016", "2016", "2016"]})
+    >>> e = emerging_routes(seizure_records(raw))
+    >>> e[["origin", "destination", "before", "after", "value", "routes"]].to_dict("records")
+    [{'origin': 'EC', 'destination': 'NL', 'before': '2015', 'after': '2016', 'value': 1.0, \
+'routes': 1}]
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InvalidValue(top, "a positive integer for top")
+    columns = ["kind", "origin", "destination", "drug", "weight", "before", "after", "value",
+               "routes"]  # fmt: skip
+    chosen = filter_records(records, source=source, drug=drug)
+    rows = []
+    for kind in KINDS:
+        years = dated_years(chosen[chosen["drug"].notna()], kind)
+        if len(years) < 2:
+            continue
+        weight = "seizures" if kind == "offline" else "listings"
+        growth = route_growth(chosen, years[-2], years[-1], source=kind, weight=weight)
+        new = growth[growth["emerging"]]
+        for r in new.head(top).itertuples(index=False):
+            rows.append((kind, r.origin, r.destination, r.drug, weight, years[-2], years[-1],
+                         float(r.after), len(new)))  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ------------------------------------------------------------------------------ map
+
+
+def flow_map_data(
+    records: pd.DataFrame,
+    *,
+    source: str | Sequence[str] | None = None,
+    drug: str | Sequence[str] | None = None,
+    period: str | None = None,
+    weight: str | None = None,
+    top: int = 15,
+) -> dict[str, Any]:
+    """What a world flow map or a Sankey of one kind of records shows: countries and routes.
+
+    Offline (seizures), countries are shaded by kg seized in them and routes weighted by
+    seizures; online (listings), countries by the drug listings shipped from them and routes
+    by listings. Routes are international (summed over the drugs selected), without region
+    ends (``ZZ``, ``EU``), which a map cannot place.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Flow records.
+    source : str or list of str, optional
+        ``offline``, ``online`` or datasets of one kind; default offline when there are
+        seizures, else online.
+    drug, period
+        See :func:`filter_records`.
+    weight : {"seizures", "kg", "listings", "vendors", "value"}, optional
+        The route weight; default seizures (offline) or listings (online).
+    top : int
+        The routes kept, heaviest first.
+
+    Returns
+    -------
+    dict
+        ``kind``; ``countries`` (code to value, unknown ``XX`` and regions left out) and
+        ``country_measure`` (``kg`` or ``listings``); ``flows`` (``(origin, destination,
+        value)`` of the top routes) and ``flow_measure``; ``routes`` (the top routes' rows of
+        :func:`routes`, with all their measures); ``records`` and ``unknown_origin_share``
+        (records whose origin is unknown, which draw no route).
+
+    Raises
+    ------
+    InvalidValue
+        If the sources chosen mix seizures and listings, or as :func:`routes`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"drug": ["Cocaine"] * 3, "quantity": [10, 5, 1], "unit": "kg",
+    ...     "country": ["ES", "ES", "NL"], "origin": ["CO", "CO", None],
+    ...     "destination": ["ES", "ES", "NL"]})
+    >>> m = flow_map_data(seizure_records(raw))
+    >>> m["countries"], m["flows"], m["unknown_origin_share"]
+    ({'ES': 15.0, 'NL': 1.0}, [('CO', 'ES', 2.0)], 0.3333333333333333)
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InvalidValue(top, "a positive integer for top")
+    if source is None:
+        drugs = records[records["drug"].notna()]
+        source = "offline" if (drugs["kind"] == "offline").any() else "online"
+    chosen = filter_records(records, source=source, drug=drug, period=period)
+    kinds = set(chosen.loc[chosen["drug"].notna(), "kind"])
+    if len(kinds) > 1:
+        raise InvalidValue(
+            source,
+            "sources of one kind (seizures or listings) for a map",
+            "Pass --source offline or --source online.",
+        )
+    kind = next(iter(kinds), "online" if source == "online" else "offline")
+    measure = "kg" if kind == "offline" else "listings"
+    weight = weight or ("seizures" if kind == "offline" else "listings")
+    by = totals(records, "country", source=source, drug=drug, period=period)
+    countries = {
+        str(r["country"]): float(r[measure])
+        for r in by.to_dict("records")
+        if r["country"] not in (UNKNOWN_CODE, *REGION_CODES)
+        and not _missing(r[measure])
+        and float(r[measure]) > 0
+    }
+    table = routes(
+        records, source=source, drug=drug, period=period, weight=weight, top=top,
+        by_drug=False, include_regional=False, include_domestic=False,
+    )  # fmt: skip
+    rows = [
+        {k: (None if _missing(v) else (v.item() if hasattr(v, "item") else v))
+         for k, v in r.items() if k != "drug"}
+        for r in table.to_dict("records")
+    ]  # fmt: skip
+    flows = [
+        (r["origin"], r["destination"], float(r[weight] or 0.0))
+        for r in rows
+        if (r[weight] or 0) > 0
+    ]
+    return {
+        "kind": kind,
+        "countries": countries,
+        "country_measure": measure,
+        "flows": flows,
+        "flow_measure": weight,
+        "routes": rows,
+        "records": table.attrs["records"],
+        "unknown_origin_share": table.attrs["unknown_origin_share"],
+    }
+
+
+__all__ += ["dated_years", "emerging_routes", "flow_map_data", "trends"]
