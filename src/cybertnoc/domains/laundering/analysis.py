@@ -22,6 +22,7 @@ __all__ = [
     "LaunderingFindings",
     "analyse",
     "counterparties",
+    "original_ids",
     "payments_frame",
 ]
 
@@ -82,6 +83,35 @@ def payments_frame(ws: Workspace) -> pd.DataFrame:
     frame.loc[(src == "BankAccount") & (dst == "BankAccount"), "rail"] = "bank"
     frame.loc[(src == "CryptoWallet") & (dst == "CryptoWallet"), "rail"] = "crypto"
     return frame.sort_values(["timestamp", "tx_id"]).reset_index(drop=True)
+
+
+#: Properties that hold an entity's id as the source wrote it, by preference.
+ORIGINAL_ID_PROPS = ("transactionNumber", "accountNumber", "iban", "publicKey", "address")
+
+
+def original_ids(ws: Workspace, ids: list[str] | set[str]) -> dict[str, str]:
+    """The ids of entities as the imported files wrote them.
+
+    For each entity id, the first of :data:`ORIGINAL_ID_PROPS` it has (a payment's
+    ``transactionNumber``, an account's ``accountNumber`` or ``iban``, a wallet's ``publicKey``
+    or ``address``; the smallest value if it has several). Personal columns hold the keyed
+    pseudonym the workspace stores, never the raw value. Entities without such a property keep
+    their entity id.
+    """
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rank = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(ORIGINAL_ID_PROPS))
+    props = ", ".join(f"'{p}'" for p in ORIGINAL_ID_PROPS)
+    rows = ws.con.execute(
+        f"""SELECT entity_id, arg_min(value, (CASE prop {rank} END, value))
+            FROM statements
+            WHERE prop IN ({props}) AND entity_id IN (SELECT unnest(?))
+            GROUP BY entity_id""",
+        [wanted],
+    ).fetchall()
+    found = dict(rows)
+    return {i: str(found.get(i, i)) for i in wanted}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Money-laundering typology rules: fan-in/out, gather-scatter, scatter-gather, cycles, structuring.
+"""Money-laundering typology rules: fans, gather/scatter, cycles, bipartite, stack, layering.
 
 Explainable rules, not machine learning: each match says which accounts and transactions made it
-and why, in words an analyst can check against the ledger. The graph typologies follow the
-definitions of Altman et al. (2023, §3.2), used to plant laundering in the IBM AMLworld data
-sets; structuring (smurfing) has no formal definition there, so the one used here is stated in
+and why, in words an analyst can check against the ledger. The graph typologies (fan-out,
+fan-in, gather-scatter, scatter-gather, cycle, bipartite, stack, random) follow the definitions
+of Altman et al. (2023, §3.2), used to plant laundering in the IBM AMLworld data sets, and
+AMLSim's construction rules; chain layering is a random walk that keeps the amount (a mule
+chain). Where the papers leave a detail open, each rule's docstring states the definition used.
+Structuring (smurfing) has no formal definition there, so the one used here is stated in
 :func:`detect_structuring`.
 
 **A match is an indicator for an analyst to review, not evidence of laundering.** Payroll, bill
@@ -67,11 +70,15 @@ __all__ = [
     "RESULT_COLUMNS",
     "TYPOLOGIES",
     "detect_all",
+    "detect_bipartite",
+    "detect_chain_layering",
     "detect_cycles",
     "detect_fan_in",
     "detect_fan_out",
     "detect_gather_scatter",
+    "detect_random_layering",
     "detect_scatter_gather",
+    "detect_stack",
     "detect_structuring",
 ]
 
@@ -98,6 +105,10 @@ TYPOLOGIES = (
     "scatter_gather",
     "cycle",
     "structuring",
+    "bipartite",
+    "stack",
+    "random",
+    "chain",
 )
 _PREFIX = {
     "fan_out": "FO",
@@ -106,6 +117,10 @@ _PREFIX = {
     "scatter_gather": "SG",
     "cycle": "CY",
     "structuring": "ST",
+    "bipartite": "BP",
+    "stack": "SK",
+    "random": "RL",
+    "chain": "CL",
 }
 
 
@@ -1114,6 +1129,518 @@ def detect_structuring(
 
 
 # --------------------------------------------------------------------------------------------
+# Bipartite, stack
+# --------------------------------------------------------------------------------------------
+def _non_hub_rows(data: _Tx, w_us: int, max_degree: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose payer and payee are not hubs, and the hub account codes."""
+    rows = np.arange(data.n)
+    if max_degree is None or data.n == 0:
+        return rows, np.zeros(0, dtype=np.int64)
+    hubs = _hubs(data, w_us, max_degree)
+    if len(hubs):
+        rows = rows[~(np.isin(data.s, hubs) | np.isin(data.t, hubs))]
+    return rows, hubs
+
+
+def _bipartite_blocks(
+    data: _Tx, min_sources: int, min_targets: int, w: pd.Timedelta, max_degree: int | None
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(payers, payees, rows) of every bipartite block, cached on ``data``; see
+    :func:`detect_bipartite`."""
+    key = ("bipartite", min_sources, min_targets, _us(w), max_degree)
+    if key in data.cache:
+        return data.cache[key]  # type: ignore[return-value]
+    rows, _ = _non_hub_rows(data, _us(w), max_degree)
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if len(rows):
+        edges = pd.DataFrame({"r": rows, "s": data.s[rows], "t": data.t[rows], "ts": data.us[rows]})
+        query = f"""
+            WITH pairs AS (
+                SELECT e1.s AS p1, e2.s AS p2, e1.t AS q, e1.r AS r1, e2.r AS r2
+                FROM edges e1 JOIN edges e2 ON e1.t = e2.t AND e1.s < e2.s
+                WHERE abs(e1.ts - e2.ts) <= {_us(w)}
+            ), good AS (
+                SELECT p1, p2, list(DISTINCT q ORDER BY q) AS qs FROM pairs GROUP BY p1, p2
+                HAVING COUNT(DISTINCT q) >= {min_targets}
+            ), sets AS (
+                SELECT qs, row_number() OVER (ORDER BY qs) AS b FROM good GROUP BY qs
+                HAVING COUNT(DISTINCT p1) + COUNT(DISTINCT p2) >= 2
+            )
+            SELECT s.b, p.r1, p.r2 FROM pairs p JOIN good g USING (p1, p2)
+            JOIN sets s ON s.qs = g.qs ORDER BY s.b
+        """
+        with duckdb.connect() as con:
+            con.register("edges", edges)
+            pairs = con.execute(query).fetchnumpy()
+        if len(pairs["b"]):
+            b = pairs["b"].astype(np.int64)
+            bounds = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+            r1s = np.split(pairs["r1"].astype(np.int64), bounds[1:])
+            r2s = np.split(pairs["r2"].astype(np.int64), bounds[1:])
+            for r1, r2 in zip(r1s, r2s, strict=True):
+                block_rows = _sorted_rows(data, np.concatenate([r1, r2]))
+                src = np.asarray(_ordered_unique(data.s[block_rows]), dtype=np.int64)
+                if len(src) < min_sources:
+                    continue
+                dst = np.asarray(_ordered_unique(data.t[block_rows]), dtype=np.int64)
+                blocks.append((src, dst, block_rows))
+    data.cache[key] = blocks  # type: ignore[assignment]
+    return blocks
+
+
+def detect_bipartite(
+    tx: pd.DataFrame,
+    *,
+    min_sources: int = 2,
+    min_targets: int = 2,
+    window: str | pd.Timedelta = "7D",
+    max_degree: int | None = 10,
+) -> pd.DataFrame:
+    """Bipartite: a set of input accounts that all pay the same set of output accounts.
+
+    Altman et al. (2023, §3.2) describe bipartite laundering as funds moving from a set of input
+    accounts to a set of output accounts; AMLSim builds it as a complete bipartite graph, an edge
+    from every originator to every beneficiary (``finance/amlsim_ibm/SOURCE.md``). Definition
+    used here: two payers p1 != p2 are *co-payers* when there are at least ``min_targets``
+    distinct payees q that each received a payment from p1 and a payment from p2 no more than
+    ``window`` apart, and their *common payees* are all such q. A match is a set Q of at least
+    ``min_targets`` payees with the set P of every payer that is in a co-payer pair whose
+    common payees are exactly Q, when P has at least ``min_sources`` accounts; its payments are
+    the co-payments of those pairs. A complete bipartite pattern of at least ``min_sources`` x
+    ``min_targets`` accounts, paid within ``window`` per payee, is one match as long as its
+    payers share no other payee.
+    ``accounts`` lists the payers (in order of first payment), then the payees.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Transactions (see the module docstring).
+    min_sources : int
+        Least number of input accounts (>= 2).
+    min_targets : int
+        Least number of payees every co-payer pair must share (>= 2; with 1 every pair of
+        customers of one shop would match).
+    window : str or pandas.Timedelta
+        Longest time between two co-payers' payments to the same payee.
+    max_degree : int or None
+        Leave out hub accounts (more than ``max_degree`` distinct counterparties within one
+        window): customers of one merchant or employees of one payroll account co-pay all the
+        time. None keeps every account.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, columns :data:`RESULT_COLUMNS`.
+
+    Notes
+    -----
+    A self-join of the payments on the payee in DuckDB (its size is the sum over payees of the
+    squared number of payments within a window, kept small by leaving out hubs), then a
+    grouping of the co-payer pairs by their common payees. A layer of a :func:`detect_stack`
+    match is also a bipartite match. AMLworld's BIPARTITE attempts are one-to-one (each input
+    pays one output): those share no payee and are not matched (see ``docs/laundering.md``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "tx_id": range(4), "source": ["a", "a", "b", "b"],
+    ...     "target": ["x", "y", "x", "y"], "amount": [10.0, 20.0, 30.0, 40.0],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+    ...                                  "2024-01-04"])})
+    >>> detect_bipartite(tx)[["accounts", "amount_total"]].to_dict("records")
+    [{'accounts': ['a', 'b', 'x', 'y'], 'amount_total': 100.0}]
+    """
+    min_sources = _positive_int(min_sources, "min_sources", 2)
+    min_targets = _positive_int(min_targets, "min_targets", 2)
+    w = _window(window)
+    if max_degree is not None:
+        max_degree = _positive_int(max_degree, "max_degree")
+    data = _Tx.of(tx)
+    out: list[dict[str, Any]] = []
+    for src, dst, rows in _bipartite_blocks(data, min_sources, min_targets, w, max_degree):
+        ids = data.tx_id[rows].tolist()
+        amount = float(data.amount[rows].sum())
+        rule = (
+            f"{len(src)} accounts each paid the same payees among {len(dst)} accounts "
+            f"({len(rows)} payments totalling {_money(amount)}) between "
+            f"{_when(data.ts[rows[0]])} and {_when(data.ts[rows[-1]])} (rule: at least "
+            f"{min_sources} payers, in pairs with the same {min_targets} or more common payees, "
+            f"each paid by both no more than {_span(w)} apart)."
+        )
+        accounts = src.tolist() + [a for a in dst.tolist() if a not in set(src.tolist())]
+        out.append(
+            {
+                "typology": "bipartite",
+                "pattern_id": _pattern_id("bipartite", "", ids),
+                "accounts": [data.account(a) for a in accounts],
+                "tx_ids": ids,
+                "amount_total": amount,
+                "start": data.ts[rows[0]],
+                "end": data.ts[rows[-1]],
+                "rule": rule,
+            }
+        )
+    logger.info("bipartite: %d match(es)", len(out))
+    return _finish(out)
+
+
+def detect_stack(
+    tx: pd.DataFrame,
+    *,
+    min_width: int = 2,
+    window: str | pd.Timedelta = "7D",
+    max_degree: int | None = 10,
+) -> pd.DataFrame:
+    """Stack: two bipartite layers in a row, the payees of the first paying on as the second.
+
+    Altman et al. (2023, §3.2): a bipartite pattern with an extra bipartite layer; AMLSim builds
+    three layers of accounts, every account of layer 1 paying every account of layer 2 and
+    every account of layer 2 paying every account of layer 3 (``finance/amlsim_ibm/SOURCE.md``).
+    Definition used here: two bipartite matches A and B (see :func:`detect_bipartite`, with
+    ``min_sources = min_targets = min_width``) form a stack when at least ``min_width`` payees
+    of A are payers of B, and B's first payment comes no earlier than A's first and no later
+    than ``window`` after A's last. One match per such pair; ``tx_ids`` holds the payments of
+    both layers; ``accounts`` lists layer 1, then layer 2 (the payees of A), then layer 3.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Transactions (see the module docstring).
+    min_width : int
+        Least number of accounts in each layer, and of layer-2 accounts the two layers share.
+    window : str or pandas.Timedelta
+        Window of each bipartite layer, and the longest gap from the first layer's end to the
+        second layer's start.
+    max_degree : int or None
+        Leave out hub accounts, as in :func:`detect_bipartite`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, columns :data:`RESULT_COLUMNS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> src = ["a", "a", "b", "b", "m", "m", "n", "n"]
+    >>> dst = ["m", "n", "m", "n", "x", "y", "x", "y"]
+    >>> tx = pd.DataFrame({"tx_id": range(8), "source": src, "target": dst,
+    ...     "amount": [10.0] * 8,
+    ...     "timestamp": pd.date_range("2024-01-01", periods=8, freq="6h")})
+    >>> detect_stack(tx)["accounts"].tolist()
+    [['a', 'b', 'm', 'n', 'x', 'y']]
+    """
+    min_width = _positive_int(min_width, "min_width", 2)
+    w = _window(window)
+    if max_degree is not None:
+        max_degree = _positive_int(max_degree, "max_degree")
+    data = _Tx.of(tx)
+    blocks = _bipartite_blocks(data, min_width, min_width, w, max_degree)
+    if len(blocks) < 2:
+        return _empty()
+    payees = pd.DataFrame(
+        [(i, a) for i, (_, dst, _) in enumerate(blocks) for a in dst.tolist()],
+        columns=["a", "account"],
+    )
+    payers = pd.DataFrame(
+        [(i, a) for i, (src, _, _) in enumerate(blocks) for a in src.tolist()],
+        columns=["b", "account"],
+    )
+    shared = payees.merge(payers, on="account").query("a != b")
+    shared = shared.groupby(["a", "b"]).size()
+    shared = shared[shared >= min_width]
+    out: list[dict[str, Any]] = []
+    for a, b in shared.index:
+        src_a, dst_a, rows_a = blocks[a]
+        src_b, dst_b, rows_b = blocks[b]
+        t0_a, t1_a, t0_b = data.us[rows_a[0]], data.us[rows_a[-1]], data.us[rows_b[0]]
+        if not (t0_a <= t0_b <= t1_a + _us(w)):
+            continue
+        rows = _sorted_rows(data, np.concatenate([rows_a, rows_b]))
+        layer1 = src_a.tolist()
+        layer2 = [x for x in dst_a.tolist() if x not in layer1]
+        seen = set(layer1) | set(layer2)
+        layer3 = [x for x in [*src_b.tolist(), *dst_b.tolist()] if x not in seen]
+        ids = data.tx_id[rows].tolist()
+        amount = float(data.amount[rows].sum())
+        rule = (
+            f"{len(layer1)} accounts paid {len(dst_a)} accounts between "
+            f"{_when(data.ts[rows_a[0]])} and {_when(data.ts[rows_a[-1]])}, and "
+            f"{int(shared[(a, b)])} of those paid on, with others, to {len(dst_b)} accounts "
+            f"between {_when(data.ts[rows_b[0]])} and {_when(data.ts[rows_b[-1]])} "
+            f"({len(rows)} payments totalling {_money(amount)}; rule: two bipartite layers of "
+            f"at least {min_width} accounts, sharing at least {min_width} middle accounts, the "
+            f"second starting within {_span(w)} of the end of the first)."
+        )
+        out.append(
+            {
+                "typology": "stack",
+                "pattern_id": _pattern_id("stack", "", ids),
+                "accounts": [data.account(x) for x in [*layer1, *layer2, *layer3]],
+                "tx_ids": ids,
+                "amount_total": amount,
+                "start": data.ts[rows[0]],
+                "end": data.ts[rows[-1]],
+                "rule": rule,
+            }
+        )
+    logger.info("stack: %d match(es)", len(out))
+    return _finish(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Random layering, chain layering
+# --------------------------------------------------------------------------------------------
+def _relay_links(
+    data: _Tx, hold: pd.Timedelta, max_degree: int | None, max_cut: float | None
+) -> np.ndarray:
+    """``nxt[i]``: the payment that passes payment i on (or -1); see
+    :func:`detect_random_layering`."""
+    key = ("relay", _us(hold), max_degree, max_cut)
+    if key in data.cache:
+        return data.cache[key]  # type: ignore[return-value]
+    nxt = np.full(data.n, -1, dtype=np.int64)
+    rows, _ = _non_hub_rows(data, _us(hold), max_degree)
+    if data.n:
+        rank = np.empty(data.n, dtype=np.int64)
+        rank[np.lexsort((np.arange(data.n), data.us))] = np.arange(data.n)
+        edges = pd.DataFrame(
+            {
+                "r": rows,
+                "s": data.s[rows],
+                "t": data.t[rows],
+                "ts": data.us[rows],
+                "k": rank[rows],
+                "amt": data.amount[rows],
+            }
+        )
+        band = ""
+        if max_cut is not None:
+            band = (
+                f"AND e2.amt >= e1.amt * {1 - max_cut!r} - 1e-9 AND e2.amt <= e1.amt * (1 + 1e-9)"
+            )
+        query = f"""
+            WITH cand AS (
+                SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2
+                FROM edges e1 JOIN edges e2 ON e2.s = e1.t
+                WHERE e2.k > e1.k AND e2.ts <= e1.ts + {_us(hold)} {band}
+            ), nxt AS (SELECT r1, arg_min(r2, k2) AS r2 FROM cand GROUP BY r1),
+            prv AS (SELECT r2, arg_max(r1, k1) AS r1 FROM cand GROUP BY r2)
+            SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
+        """
+        with duckdb.connect() as con:
+            con.register("edges", edges)
+            links = con.execute(query).fetchnumpy()
+        nxt[links["r1"].astype(np.int64)] = links["r2"].astype(np.int64)
+    data.cache[key] = nxt  # type: ignore[assignment]
+    return nxt
+
+
+def _walks(nxt: np.ndarray) -> list[np.ndarray]:
+    """Maximal chains of linked payments (each payment has at most one link in and out)."""
+    linked = nxt >= 0
+    has_prev = np.zeros(len(nxt), dtype=bool)
+    has_prev[nxt[linked]] = True
+    heads = np.flatnonzero(linked & ~has_prev)
+    walks = []
+    for h in heads.tolist():
+        walk = [h]
+        while nxt[walk[-1]] >= 0:
+            walk.append(int(nxt[walk[-1]]))
+        walks.append(np.asarray(walk, dtype=np.int64))
+    return walks
+
+
+def _segments(data: _Tx, walk: np.ndarray, simple: bool) -> list[np.ndarray]:
+    """Cut a walk where it returns to its first account (``simple``: to any account on it)."""
+    out, start = [], 0
+    seen = {int(data.s[walk[0]])}
+    first = int(data.s[walk[0]])
+    for i, r in enumerate(walk.tolist()):
+        t = int(data.t[r])
+        if (t in seen) if simple else (t == first):
+            out.append(walk[start:i])
+            start = i
+            first = int(data.s[r])
+            seen = {first}
+        seen.add(t)
+    out.append(walk[start:])
+    return [seg for seg in out if len(seg)]
+
+
+def _layering(
+    tx: pd.DataFrame,
+    typology: str,
+    min_hops: int,
+    hold: str | pd.Timedelta,
+    max_degree: int | None,
+    max_cut: float | None,
+) -> pd.DataFrame:
+    min_hops = _positive_int(min_hops, "min_hops", 2)
+    h = _window(hold)
+    if max_degree is not None:
+        max_degree = _positive_int(max_degree, "max_degree")
+    data = _Tx.of(tx)
+    simple = typology == "chain"
+    out: list[dict[str, Any]] = []
+    for walk in _walks(_relay_links(data, h, max_degree, max_cut)):
+        if len(walk) < min_hops:
+            continue
+        for seg in _segments(data, walk, simple):
+            if len(seg) < min_hops:
+                continue
+            path = [int(data.s[seg[0]]), *data.t[seg].tolist()]
+            accounts = _ordered_unique(np.asarray(path))
+            ids = data.tx_id[seg].tolist()
+            amount = float(data.amount[seg].sum())
+            flow = " -> ".join(str(data.account(a)) for a in path)
+            if simple:
+                what = (
+                    f"each account passing on between {100 * (1 - max_cut):.0f}% and 100% "
+                    f"of what it received"
+                )
+                rule_text = (
+                    f"simple path of at least {min_hops} payments, each passed on within "
+                    f"{_span(h)} keeping at most {100 * max_cut:.0f}%"  # type: ignore[operator]
+                )
+            else:
+                what = "each payee paying on"
+                rule_text = (
+                    f"walk of at least {min_hops} payments not returning to its first "
+                    f"account, each payee paying on within {_span(h)}"
+                )
+            rule = (
+                f"Funds moved along {len(seg)} payments ({flow}), {what}, totalling "
+                f"{_money(amount)} between {_when(data.ts[seg[0]])} and "
+                f"{_when(data.ts[seg[-1]])} (rule: {rule_text})."
+            )
+            out.append(
+                {
+                    "typology": typology,
+                    "pattern_id": _pattern_id(typology, "", ids),
+                    "accounts": [data.account(a) for a in accounts],
+                    "tx_ids": ids,
+                    "amount_total": amount,
+                    "start": data.ts[seg[0]],
+                    "end": data.ts[seg[-1]],
+                    "rule": rule,
+                }
+            )
+    logger.info("%s: %d match(es)", typology, len(out))
+    return _finish(out)
+
+
+def detect_random_layering(
+    tx: pd.DataFrame,
+    *,
+    min_hops: int = 3,
+    hold: str | pd.Timedelta = "2D",
+    max_degree: int | None = 50,
+) -> pd.DataFrame:
+    """Random layering: funds passed on from account to account, never coming back.
+
+    Altman et al. (2023, §3.2): like a cycle, but the funds do not return; AMLSim builds it as
+    a random walk among the laundering entity's accounts, each next originator being the
+    previous beneficiary (``finance/amlsim_ibm/SOURCE.md``). Definition used here: payment
+    e2 = (b -> c, t2) *passes on* payment e1 = (a -> b, t1) when e2 is b's first payment after
+    e1 with t1 <= t2 <= t1 + ``hold``, and e1 is b's last payment received before e2 (each
+    payment is passed on by at most one payment, and passes on at most one). A match is a
+    maximal sequence of at least ``min_hops`` payments, each passing on the one before, cut
+    where it pays back its first account (that is a cycle, see :func:`detect_cycles`).
+    Accounts other than the first may recur. ``accounts`` lists the accounts in flow order.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Transactions (see the module docstring).
+    min_hops : int
+        Least number of payments (>= 2).
+    hold : str or pandas.Timedelta
+        Longest time an account holds the funds before paying them on.
+    max_degree : int or None
+        Leave out hub accounts (more than ``max_degree`` distinct counterparties within
+        ``hold``): a merchant's takings and payouts are not a walk. None keeps every account.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, columns :data:`RESULT_COLUMNS`.
+
+    Notes
+    -----
+    One DuckDB join of each payment with its payee's next payments within ``hold``, then
+    mutual-nearest selection, so chains are disjoint and found in one pass. No amount condition
+    (AMLworld amounts change currency along a walk); :func:`detect_chain_layering` adds one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "tx_id": range(4), "source": ["a", "b", "c", "d"],
+    ...     "target": ["b", "c", "d", "e"], "amount": [100.0, 30.0, 500.0, 20.0],
+    ...     "timestamp": pd.date_range("2024-01-01", periods=4, freq="10h")})
+    >>> detect_random_layering(tx)["accounts"].tolist()
+    [['a', 'b', 'c', 'd', 'e']]
+    >>> len(detect_random_layering(tx, hold="5h"))
+    0
+    """
+    return _layering(tx, "random", min_hops, hold, max_degree, None)
+
+
+def detect_chain_layering(
+    tx: pd.DataFrame,
+    *,
+    min_hops: int = 3,
+    hold: str | pd.Timedelta = "2D",
+    max_cut: float = 0.1,
+    max_degree: int | None = 50,
+) -> pd.DataFrame:
+    """Chain layering: the same funds relayed along a path of accounts, each keeping a cut.
+
+    The layering chain of money mules (a peel chain on bank accounts): a random walk (see
+    :func:`detect_random_layering`) whose amounts are kept, as AMLSim builds its cycles and
+    scatter-gathers, each hop smaller by a margin (``margin_ratio``). Definition used here: as
+    in :func:`detect_random_layering`, but a payment e2 passes on e1 only when
+    ``(1 - max_cut) * amount(e1) <= amount(e2) <= amount(e1)``, and the path is simple: it is
+    cut where it reaches an account already on it. ``accounts`` lists the accounts in flow
+    order.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Transactions (see the module docstring; amounts in one currency).
+    min_hops : int
+        Least number of payments (>= 2).
+    hold : str or pandas.Timedelta
+        Longest time an account holds the funds before paying them on.
+    max_cut : float
+        Largest share of what it received an intermediary may keep (0 <= max_cut < 1).
+    max_degree : int or None
+        Leave out hub accounts, as in :func:`detect_random_layering`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, columns :data:`RESULT_COLUMNS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "tx_id": range(4), "source": ["a", "b", "c", "d"],
+    ...     "target": ["b", "c", "d", "e"], "amount": [1000.0, 980.0, 950.0, 400.0],
+    ...     "timestamp": pd.date_range("2024-01-01", periods=4, freq="10h")})
+    >>> hits = detect_chain_layering(tx)
+    >>> hits["accounts"].tolist(), hits["amount_total"].tolist()
+    ([['a', 'b', 'c', 'd']], [2930.0])
+    """
+    if not (isinstance(max_cut, int | float) and 0 <= max_cut < 1):
+        raise InvalidValue(max_cut, "a number in [0, 1) for max_cut")
+    return _layering(tx, "chain", min_hops, hold, max_degree, float(max_cut))
+
+
+# --------------------------------------------------------------------------------------------
 # All rules
 # --------------------------------------------------------------------------------------------
 _DETECTORS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -1123,6 +1650,10 @@ _DETECTORS: dict[str, Callable[..., pd.DataFrame]] = {
     "scatter_gather": detect_scatter_gather,
     "cycle": detect_cycles,
     "structuring": detect_structuring,
+    "bipartite": detect_bipartite,
+    "stack": detect_stack,
+    "random": detect_random_layering,
+    "chain": detect_chain_layering,
 }
 
 
@@ -1145,7 +1676,10 @@ def detect_all(
         (fan rules, gather-scatter, scatter-gather), ``window``, ``min_length``,
         ``max_length``, ``require_time_order``, ``max_degree``, ``max_paths`` (cycles),
         ``threshold``,
-        ``margin``, ``min_count`` and ``window`` (structuring). A parameter meant for one rule
+        ``margin``, ``min_count`` and ``window`` (structuring), ``min_sources``,
+        ``min_targets``, ``window``, ``max_degree`` (bipartite), ``min_width``, ``window``,
+        ``max_degree`` (stack), ``min_hops``, ``hold``, ``max_degree`` (random, chain) and
+        ``max_cut`` (chain). A parameter meant for one rule
         only can be given as ``<typology>__<name>``, e.g. ``cycle__window="3D"`` or
         ``structuring__window="30D"``; it wins over the shared one.
 
