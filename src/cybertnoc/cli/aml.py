@@ -126,3 +126,10 @@ def detect(
             a["end"][:16],
         )
     out.print(table)
+
+
+# The machine-learning commands live in their own module; they join the group here.
+from cybertnoc.cli.aml_ml import evaluate_cmd, train_cmd  # noqa: E402
+
+aml.add_command(train_cmd)
+aml.add_command(evaluate_cmd)

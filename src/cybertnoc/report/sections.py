@@ -46,6 +46,10 @@ TYPOLOGY_LABELS = {
     "scatter_gather": "Scatter-gather",
     "cycle": "Cycle",
     "structuring": "Structuring",
+    "bipartite": "Bipartite",
+    "stack": "Stack",
+    "random": "Random layering",
+    "chain": "Chain layering",
 }
 
 #: The methods a workspace brief uses, with their references.
