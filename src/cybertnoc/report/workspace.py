@@ -67,14 +67,15 @@ def workspace_findings(
     """Run the first analysis of every crime area on ``ws``.
 
     ``progress(step, done, total)`` is called before and after each step of :data:`STEPS`.
-    ``truth`` (ground truth of the people, as a synthetic world directory or a mapping entity
-    id -> true entity) scores the active person linkage run.
+    ``truth`` (a synthetic world directory, or for linkage a mapping entity id -> true entity)
+    scores the active person linkage run and, for a world, trains and scores the laundering
+    classifier on its planted patterns.
     """
     runs: dict[str, Callable[[], Any]] = {
         "network": lambda: network.analyse(ws, seed=seed),
         "linkage": lambda: linkage.analyse(ws, seed=seed, truth=truth),
         "drugs": lambda: drugs.analyse(ws),
-        "laundering": lambda: laundering.analyse(ws),
+        "laundering": lambda: laundering.analyse(ws, truth=truth, seed=seed),
         "slavery": lambda: slavery.analyse(ws),
         "malware": lambda: malware.analyse(ws),
     }

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from cybertnoc.domains.laundering.typologies import TYPOLOGIES, detect_all
+from cybertnoc.errors import CybertnocError
 from cybertnoc.store.queries import entity_frame
 from cybertnoc.store.workspace import Workspace
 
@@ -129,6 +131,8 @@ class LaunderingFindings:
     truncated: bool = False
     hubs: dict[str, int] = field(default_factory=dict)
     set_aside: dict[str, int] = field(default_factory=dict)
+    classifier: Any = None
+    crypto: dict[str, Any] = field(default_factory=dict)
 
 
 def counterparties(tx: pd.DataFrame) -> pd.Series:
@@ -142,8 +146,62 @@ def counterparties(tx: pd.DataFrame) -> pd.Series:
     return pairs.groupby("account").size()
 
 
+def classifier_evaluation(ws: Workspace, truth: str | Path, *, seed: int = 0) -> Any:
+    """The LightGBM classifier on the workspace's bank payments, labelled by a synthetic
+    world's ``truth/laundering_patterns.csv``: trained on the earlier 70 %, scored on the
+    later 30 % (:func:`cybertnoc.domains.laundering.ml.evaluate_transactions`)."""
+    from cybertnoc.domains.laundering.ml import (
+        evaluate_transactions,
+        read_label_ids,
+        workspace_transactions,
+    )
+
+    illicit = read_label_ids(Path(truth) / "truth" / "laundering_patterns.csv", rail="bank")
+    tx, y = workspace_transactions(ws, illicit, rail="bank")
+    order = tx.sort_values(["timestamp", "tx_id"], kind="stable").index
+    evaluation, _ = evaluate_transactions(
+        tx.loc[order].reset_index(drop=True), y[order.to_numpy()], seed=seed
+    )
+    return evaluation
+
+
+def crypto_summary(ws: Workspace) -> dict[str, Any]:
+    """Common-input clusters of the workspace's crypto payments, and the clusters holding a
+    tagged address (TagPacks, OFAC lists imported into the workspace)."""
+    from cybertnoc.domains.laundering.crypto import (
+        cluster_addresses,
+        ledger_from_workspace,
+        tag_clusters,
+        tags_from_workspace,
+    )
+
+    try:
+        ledger = ledger_from_workspace(ws)
+    except CybertnocError:
+        return {}
+    clusters = cluster_addresses(ledger)
+    sizes = clusters.groupby("cluster").size() if len(clusters) else pd.Series(dtype=int)
+    out: dict[str, Any] = {
+        "addresses": len(clusters),
+        "clusters": len(sizes),
+        "multi_address": int((sizes > 1).sum()),
+        "largest": int(sizes.max()) if len(sizes) else 0,
+        "tagged_clusters": 0,
+    }
+    tags = tags_from_workspace(ws)
+    if len(tags):
+        tagged = tag_clusters(clusters, tags)
+        out["tagged_clusters"] = int(tagged["cluster"].nunique()) if len(tagged) else 0
+    return out
+
+
 def analyse(
-    ws: Workspace, *, max_counterparties: int | None = MAX_COUNTERPARTIES, **params: Any
+    ws: Workspace,
+    *,
+    max_counterparties: int | None = MAX_COUNTERPARTIES,
+    truth: str | Path | None = None,
+    seed: int = 0,
+    **params: Any,
 ) -> LaunderingFindings:
     """Screen the workspace's payments with the typology rules.
 
@@ -155,6 +213,11 @@ def analyse(
         Alerts that involve an account with more distinct counterparties than this over the
         ledger (a merchant, an employer) are set aside and counted in ``set_aside``; see
         :data:`MAX_COUNTERPARTIES`. None keeps every alert.
+    truth : path, optional
+        A synthetic world directory: its planted patterns label the bank payments, and the
+        classifier is trained and scored on them (``classifier``).
+    seed : int
+        Seed of the classifier.
     **params
         Rule parameters for :func:`~cybertnoc.domains.laundering.detect_all`; defaults in
         :data:`DEFAULT_PARAMS`.
@@ -218,4 +281,8 @@ def analyse(
         truncated=truncated,
         hubs=hubs,
         set_aside=set_aside,
+        classifier=classifier_evaluation(ws, truth, seed=seed)
+        if truth is not None and transactions.get("bank")
+        else None,
+        crypto=crypto_summary(ws) if transactions.get("crypto") else {},
     )
