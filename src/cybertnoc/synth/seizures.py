@@ -44,13 +44,27 @@ _LOCAL = (("postal parcel", 0.35), ("vehicle", 0.5), ("air passenger", 0.15))
 _LONG = (("maritime container", 0.55), ("air passenger", 0.3), ("air cargo", 0.15))
 
 
+def _apportion(weights: np.ndarray, total: int) -> np.ndarray:
+    """``total`` split in proportion to ``weights`` by largest remainders (Hamilton's method),
+    remainders tied in favour of the larger weight."""
+    exact = weights / weights.sum() * total
+    counts = np.floor(exact).astype(int)
+    left = total - int(counts.sum())
+    order = np.lexsort((-weights, -(exact - counts)))
+    counts[order[:left]] += 1
+    return counts
+
+
 def write_seizures(ctx: Context) -> int:
     rng = ctx.rng("seizures")
     routes = shares("offline")
     w = np.array([s for _, s in routes])
     rows = []
     start = dt.date(2023, 1, 1)
-    draws = rng.choice(len(routes), size=ctx.scale.seizures, p=w / w.sum())
+    # Each route gets its share of the seizures by largest remainders, in a random order: the
+    # planted ranking of the routes is the ranking of their seizure counts, at every scale.
+    draws = np.repeat(np.arange(len(routes)), _apportion(w, ctx.scale.seizures))
+    rng.shuffle(draws)
     days = np.sort(rng.integers(0, 731, ctx.scale.seizures))
     for no, (r_i, day) in enumerate(zip(draws, days, strict=True), start=1):
         route = routes[int(r_i)][0]
