@@ -7,7 +7,10 @@ of Altman et al. (2023, §3.2), used to plant laundering in the IBM AMLworld dat
 AMLSim's construction rules; chain layering is a random walk that keeps the amount (a mule
 chain). Where the papers leave a detail open, each rule's docstring states the definition used.
 Structuring (smurfing) has no formal definition there, so the one used here is stated in
-:func:`detect_structuring`.
+:func:`detect_structuring`. Options documented in each rule (``definition="disjoint"`` and
+``"layered"``, ``require_time_order=False``, ``allow_return``, ``self_transfers``,
+``min_out_degree``) follow AMLworld's construction where it differs from AMLSim's; the defaults
+do not use them.
 
 **A match is an indicator for an analyst to review, not evidence of laundering.** Payroll, bill
 payment, marketplaces and family transfers produce the same shapes.
@@ -18,7 +21,8 @@ A transactions table with one row per transfer and the columns ``tx_id`` (unique
 and ``target`` (account ids, any hashable values, compared as given), ``amount`` (numeric, in one
 currency: convert first) and ``timestamp`` (pandas ``datetime64``, naive or timezone-aware; aware
 timestamps are compared in UTC). Rows with a missing source, target or timestamp are skipped,
-self-transfers (source equal to target) are ignored by every rule, and both are logged.
+self-transfers (source equal to target) are ignored by every rule (gather-scatter can count
+them: ``self_transfers``), and both are logged.
 
 Output
 ------
@@ -130,7 +134,7 @@ _PREFIX = {
 class _Tx:
     """A validated transactions table as arrays, with integer account codes."""
 
-    def __init__(self, tx: pd.DataFrame) -> None:
+    def __init__(self, tx: pd.DataFrame, self_transfers: bool = False) -> None:
         if not isinstance(tx, pd.DataFrame):
             raise InvalidValue(type(tx).__name__, "a pandas DataFrame of transactions")
         missing = [c for c in REQUIRED_COLUMNS if c not in tx.columns]
@@ -168,9 +172,11 @@ class _Tx:
         if not keep.all():
             logger.info("skipped %d transaction(s) with a missing account or time", (~keep).sum())
         loops = keep & (tx["source"] == tx["target"]).to_numpy()
-        if loops.any():
+        if loops.any() and not self_transfers:
             logger.info("ignored %d self-transfer(s)", int(loops.sum()))
-        keep = keep & ~loops
+            keep = keep & ~loops
+        self.table = tx
+        self.self_transfers = self_transfers
         frame = tx[keep]
         codes, uniques = pd.factorize(
             pd.concat([frame["source"], frame["target"]], ignore_index=True)
@@ -193,6 +199,15 @@ class _Tx:
 
     def account(self, code: int) -> Any:
         return self.accounts[code]
+
+    def with_self_transfers(self) -> _Tx:
+        """The same table with its self-transfers kept (for the rules that can count them)."""
+        if self.self_transfers:
+            return self
+        key = ("self_transfers",)
+        if key not in self.cache:
+            self.cache[key] = _Tx(self.table, self_transfers=True)  # type: ignore[assignment]
+        return self.cache[key]  # type: ignore[return-value]
 
 
 def _window(window: str | pd.Timedelta) -> pd.Timedelta:
@@ -284,12 +299,26 @@ def _episodes(
     into one episode. Returns a frame ``episode, group, row`` with every transaction of every
     episode. O(n log n): one sort and two DuckDB window aggregates.
     """
+    return _window_episodes(
+        group[rows], data.us[rows], other[rows], rows, window, min_count, distinct
+    )
+
+
+def _window_episodes(
+    g: np.ndarray,
+    t: np.ndarray,
+    o: np.ndarray,
+    rows: np.ndarray,
+    window: pd.Timedelta,
+    min_count: int,
+    distinct: bool,
+) -> pd.DataFrame:
+    """:func:`_episodes` on items given as arrays: group ``g``, time ``t`` (microseconds), the
+    counted value ``o`` and the item id ``rows`` (returned in column ``row``)."""
     if len(rows) == 0:
         return pd.DataFrame({"episode": [], "group": [], "row": []}, dtype=np.int64)
-    g = group[rows]
-    t = data.us[rows]
     order = np.lexsort((rows, t, g))
-    g, t, rows, o = g[order], t[order], rows[order], other[rows][order]
+    g, t, rows, o = g[order], t[order], rows[order], o[order]
     frame = pd.DataFrame({"i": np.arange(len(rows)), "g": g, "t": t, "o": o})
     agg = "COUNT(DISTINCT o)" if distinct else "COUNT(*)"
     query = f"""
@@ -361,7 +390,7 @@ def _ordered_unique(values: np.ndarray) -> list[int]:
 def _fan(
     tx: pd.DataFrame, direction: str, min_degree: int, window: str | pd.Timedelta
 ) -> pd.DataFrame:
-    min_degree = _positive_int(min_degree, "min_degree", 2)
+    min_degree = _positive_int(min_degree, "min_degree", 1)
     w = _window(window)
     data = _Tx.of(tx)
     typology = "fan_out" if direction == "out" else "fan_in"
@@ -412,7 +441,8 @@ def detect_fan_out(
         Transactions (see the module docstring for the columns).
     min_degree : int
         Least number of distinct recipients (Altman et al. use k >= 2; the default 5 keeps the
-        number of matches on real ledgers reviewable).
+        number of matches on real ledgers reviewable). 1 is allowed, for AMLworld's
+        "1-degree" fans, but then every payment is a match.
     window : str or pandas.Timedelta
         Time span within which the recipients must be paid.
 
@@ -461,7 +491,7 @@ def detect_fan_in(
     tx : pandas.DataFrame
         Transactions (see the module docstring for the columns).
     min_degree : int
-        Least number of distinct senders.
+        Least number of distinct senders (1 is allowed: every payment is then a match).
     window : str or pandas.Timedelta
         Time span within which the senders must pay.
 
@@ -503,25 +533,42 @@ def _episode_table(data: _Tx, episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def detect_gather_scatter(
-    tx: pd.DataFrame, *, min_degree: int = 5, window: str | pd.Timedelta = "7D"
+    tx: pd.DataFrame,
+    *,
+    min_degree: int = 5,
+    window: str | pd.Timedelta = "7D",
+    min_out_degree: int | None = None,
+    self_transfers: bool = False,
 ) -> pd.DataFrame:
     """Gather-scatter: an account collects from many accounts, then pays out to many.
 
     Definition (Altman et al. 2023, §3.2: a fan-in and a fan-out at the same vertex, gathering
     first): account v matches when it has a fan-in episode (see :func:`detect_fan_in`) and a
-    fan-out episode (see :func:`detect_fan_out`), both with ``min_degree`` and ``window``, such
-    that the fan-out starts no earlier than the fan-in starts and no later than ``window`` after
-    the fan-in ends. One match per such pair of episodes; ``tx_ids`` holds the payments of both;
-    ``accounts`` lists v, then the senders, then the recipients.
+    fan-out episode (see :func:`detect_fan_out`), of at least ``min_degree`` senders and
+    ``min_out_degree`` recipients, each fan within ``window``, such that the fan-out starts no
+    earlier than the fan-in starts and no later than ``window`` after the fan-in ends. One match
+    per such pair of episodes; ``tx_ids`` holds the payments of both; ``accounts`` lists v, then
+    the senders, then the recipients.
 
     Parameters
     ----------
     tx : pandas.DataFrame
         Transactions (see the module docstring).
     min_degree : int
-        Least number of distinct senders, and of distinct recipients.
+        Least number of distinct senders (and of recipients, unless ``min_out_degree`` is
+        given). 1 is allowed (AMLworld's "1-degree Fan-In" gather-scatters), but then any
+        account that receives and pays is a match.
     window : str or pandas.Timedelta
         Window of each fan, and the longest gap from the end of the gather to the scatter.
+    min_out_degree : int or None
+        Least number of distinct recipients; None: ``min_degree``. AMLworld's headers give only
+        the fan-in degree ("GATHER-SCATTER: Max 13-degree Fan-In"); its scatters are often
+        narrower (13 senders, 4 recipients).
+    self_transfers : bool
+        Count the centre's payments to itself as payments of the gather and of the scatter
+        (v then counts as one of its own senders and recipients). Every other rule ignores
+        self-transfers; AMLworld's gather-scatter centres make them (11 in HI-Small), and in 4
+        of its "1-degree" attempts the scatter is nothing but one.
 
     Returns
     -------
@@ -539,11 +586,15 @@ def detect_gather_scatter(
     >>> detect_gather_scatter(tx, min_degree=2, window="3D")["accounts"].tolist()
     [['hub', 'a', 'b', 'c', 'd']]
     """
-    min_degree = _positive_int(min_degree, "min_degree", 2)
+    min_degree = _positive_int(min_degree, "min_degree", 1)
+    out_degree = min_degree if min_out_degree is None else min_out_degree
+    out_degree = _positive_int(out_degree, "min_out_degree", 1)
     w = _window(window)
     data = _Tx.of(tx)
+    if self_transfers:
+        data = data.with_self_transfers()
     fan_in = _fan_episodes(data, "in", min_degree, w)
-    fan_out = _fan_episodes(data, "out", min_degree, w)
+    fan_out = _fan_episodes(data, "out", out_degree, w)
     fi, fo = _episode_table(data, fan_in), _episode_table(data, fan_out)
     pairs = fi.merge(fo, on="centre", suffixes=("_in", "_out"))
     pairs = pairs[
@@ -551,6 +602,12 @@ def detect_gather_scatter(
     ]
     rows_in = {ep: r for ep, _, r in _group_lists(fan_in)}
     rows_out = {ep: r for ep, _, r in _group_lists(fan_out)}
+    if out_degree == min_degree:
+        degrees = f"fan-in and fan-out of at least {min_degree} accounts"
+    else:
+        degrees = f"fan-in of at least {min_degree} and fan-out of at least {out_degree} accounts"
+    if self_transfers:
+        degrees += " (self-transfers counted)"
     out: list[dict[str, Any]] = []
     for centre, e_in, e_out in pairs[["centre", "episode_in", "episode_out"]].itertuples(
         index=False, name=None
@@ -565,9 +622,8 @@ def detect_gather_scatter(
             f"Account {data.account(centre)} received from {len(senders)} distinct accounts "
             f"between {_when(data.ts[r_in[0]])} and {_when(data.ts[r_in[-1]])}, then sent to "
             f"{len(receivers)} distinct accounts between {_when(data.ts[r_out[0]])} and "
-            f"{_when(data.ts[r_out[-1]])} (rule: fan-in and fan-out of at least {min_degree} "
-            f"accounts, each within {_span(w)}, the scatter starting within {_span(w)} of the "
-            f"end of the gather)."
+            f"{_when(data.ts[r_out[-1]])} (rule: {degrees}, each within {_span(w)}, the "
+            f"scatter starting within {_span(w)} of the end of the gather)."
         )
         accounts = [centre] + [a for a in senders if a != centre]
         accounts += [a for a in receivers if a not in accounts]
@@ -588,7 +644,12 @@ def detect_gather_scatter(
 
 
 def detect_scatter_gather(
-    tx: pd.DataFrame, *, min_degree: int = 5, window: str | pd.Timedelta = "7D"
+    tx: pd.DataFrame,
+    *,
+    min_degree: int = 5,
+    window: str | pd.Timedelta = "7D",
+    require_time_order: bool = True,
+    allow_return: bool = False,
 ) -> pd.DataFrame:
     """Scatter-gather: one account pays many intermediaries, who all pay on to one account.
 
@@ -596,17 +657,26 @@ def detect_scatter_gather(
     intermediate vertices): accounts v and u (v != u) match when at least ``min_degree``
     distinct intermediaries m each received a payment v -> m at time t1 in a fan-out episode of
     v and made a payment m -> u at time t2 in a fan-in episode of u with t1 <= t2 <= t1 +
-    ``window``. One match per pair of episodes; ``tx_ids`` holds only the payments through
-    those intermediaries; ``accounts`` lists v, u, then the intermediaries.
+    ``window`` (without ``require_time_order``: ``|t2 - t1| <= window``). One match per pair of
+    episodes; ``tx_ids`` holds only the payments through those intermediaries; ``accounts``
+    lists v, u (unless it is v), then the intermediaries.
 
     Parameters
     ----------
     tx : pandas.DataFrame
         Transactions (see the module docstring).
     min_degree : int
-        Least number of distinct intermediaries.
+        Least number of distinct intermediaries. 1 is allowed (11 of AMLworld's HI-Small
+        scatter-gathers have one intermediary), but then every two-payment path is a match.
     window : str or pandas.Timedelta
         Window of each fan, and the longest time an intermediary holds the funds.
+    require_time_order : bool
+        Whether each intermediary must pay u after v paid it. AMLworld does not keep this order:
+        in some of its scatter-gathers intermediaries pay u before v pays them.
+    allow_return : bool
+        Allow u = v: the intermediaries pay the funds back to v. AMLworld draws both ends from
+        the laundering entity's accounts, and 13 of its HI-Small scatter-gathers return to v
+        (11 of them round trips v -> m -> v).
 
     Returns
     -------
@@ -630,13 +700,20 @@ def detect_scatter_gather(
     >>> hits["accounts"].tolist(), hits["amount_total"].tolist()
     ([['v', 'u', 'm1', 'm2']], [190.0])
     """
-    min_degree = _positive_int(min_degree, "min_degree", 2)
+    min_degree = _positive_int(min_degree, "min_degree", 1)
     w = _window(window)
     data = _Tx.of(tx)
     fan_out = _fan_episodes(data, "out", min_degree, w)
     fan_in = _fan_episodes(data, "in", min_degree, w)
     if fan_out.empty or fan_in.empty:
         return _empty()
+    ends = "TRUE" if allow_return else "s.v <> g.u"
+    order = "" if require_time_order else f"- {_us(w)}"
+    hold_text = f"passing funds on within {_span(w)}"
+    if not require_time_order:
+        hold_text = f"paying on within {_span(w)} of being paid, in either order"
+    if allow_return:
+        hold_text += ", the last account possibly the first"
     scatter = pd.DataFrame(
         {
             "ep_out": fan_out["episode"].to_numpy(),
@@ -659,7 +736,7 @@ def detect_scatter_gather(
         WITH paths AS (
             SELECT s.ep_out, g.ep_in, s.v, g.u, s.m, s.r1, g.r2
             FROM scatter s JOIN gather g ON s.m = g.m
-            WHERE s.v <> g.u AND g.t2 >= s.t1 AND g.t2 <= s.t1 + {_us(w)}
+            WHERE {ends} AND g.t2 >= s.t1 {order} AND g.t2 <= s.t1 + {_us(w)}
         ), enough AS (
             SELECT ep_out, ep_in FROM paths GROUP BY ep_out, ep_in
             HAVING COUNT(DISTINCT m) >= {min_degree}
@@ -684,6 +761,7 @@ def detect_scatter_gather(
         strict=True,
     ):
         v, u = int(paths["v"][b]), int(paths["u"][b])
+        ends_text = f"on to account {data.account(u)}" if u != v else "it back"
         r1 = _sorted_rows(data, r1)
         r2 = _sorted_rows(data, r2)
         rows = _sorted_rows(data, np.concatenate([r1, r2]))
@@ -692,16 +770,15 @@ def detect_scatter_gather(
         amount = float(data.amount[rows].sum())
         rule = (
             f"Account {data.account(v)} paid {len(mids)} distinct intermediaries between "
-            f"{_when(data.ts[r1[0]])} and {_when(data.ts[r1[-1]])}, and each paid on to account "
-            f"{data.account(u)} between {_when(data.ts[r2[0]])} and {_when(data.ts[r2[-1]])} "
-            f"(rule: at least {min_degree} intermediaries, each passing funds on within "
-            f"{_span(w)})."
+            f"{_when(data.ts[r1[0]])} and {_when(data.ts[r1[-1]])}, and each paid {ends_text} "
+            f"between {_when(data.ts[r2[0]])} and {_when(data.ts[r2[-1]])} "
+            f"(rule: at least {min_degree} intermediaries, each {hold_text})."
         )
         out.append(
             {
                 "typology": "scatter_gather",
                 "pattern_id": _pattern_id("scatter_gather", "", ids),
-                "accounts": [data.account(a) for a in [v, u, *mids]],
+                "accounts": [data.account(a) for a in dict.fromkeys([v, u, *mids])],
                 "tx_ids": ids,
                 "amount_total": amount,
                 "start": data.ts[rows[0]],
@@ -1188,6 +1265,51 @@ def _bipartite_blocks(
     return blocks
 
 
+def _time_episodes(
+    t: np.ndarray, o: np.ndarray, w: pd.Timedelta, min_count: int, distinct: bool
+) -> list[np.ndarray]:
+    """Items (times ``t``) in time episodes: windows [t_i, t_i + w] holding at least
+    ``min_count`` items (``distinct``: distinct values of ``o``), overlapping ones merged.
+    Lists of item indices, in time order."""
+    n = len(t)
+    items = np.arange(n)
+    episodes = _window_episodes(
+        np.zeros(n, dtype=np.int64), t, o, items, w, min_count, distinct=distinct
+    )
+    return [rows for _, _, rows in _group_lists(episodes)]
+
+
+def _disjoint_blocks(
+    data: _Tx,
+    min_sources: int,
+    min_targets: int,
+    min_edges: int,
+    w: pd.Timedelta,
+    max_degree: int | None,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(payers, payees, rows) of every ``definition="disjoint"`` bipartite match."""
+    rows, _ = _non_hub_rows(data, _us(w), max_degree)
+    blocks = []
+    for items in _time_episodes(data.us[rows], rows, w, min_edges, distinct=False):
+        ep = rows[items]
+        s, t = data.s[ep], data.t[ep]
+        ep = ep[~np.isin(s, t) & ~np.isin(t, s)]
+        if len(ep) < min_edges:
+            continue
+        ep = _sorted_rows(data, ep)
+        src = np.asarray(_ordered_unique(data.s[ep]), dtype=np.int64)
+        dst = np.asarray(_ordered_unique(data.t[ep]), dtype=np.int64)
+        if len(src) >= min_sources and len(dst) >= min_targets:
+            blocks.append((src, dst, ep))
+    return blocks
+
+
+def _check_definition(definition: str, choices: tuple[str, ...]) -> str:
+    if definition not in choices:
+        raise InvalidValue(definition, f"one of {', '.join(map(repr, choices))} for definition")
+    return definition
+
+
 def detect_bipartite(
     tx: pd.DataFrame,
     *,
@@ -1195,6 +1317,8 @@ def detect_bipartite(
     min_targets: int = 2,
     window: str | pd.Timedelta = "7D",
     max_degree: int | None = 10,
+    definition: str = "shared",
+    min_edges: int = 2,
 ) -> pd.DataFrame:
     """Bipartite: a set of input accounts that all pay the same set of output accounts.
 
@@ -1211,21 +1335,38 @@ def detect_bipartite(
     payers share no other payee.
     ``accounts`` lists the payers (in order of first payment), then the payees.
 
+    ``definition="disjoint"`` is AMLworld's bipartite, which need not be complete and is often
+    one-to-one (each input pays one output): payers and payees are two disjoint sets, and
+    nothing but time ties the transfers together. A match is a time episode (windows [t, t +
+    ``window``] holding at least ``min_edges`` payments, overlapping ones merged) with the
+    payments of it whose payer receives nothing and whose payee pays nothing in the episode,
+    when there are at least ``min_edges`` of them, from at least ``min_sources`` payers to at
+    least ``min_targets`` payees. **This is a shape check for a set of payments already
+    grouped** (one entity's accounts, a case file): on a whole ledger it reports the busy
+    periods, since any handful of unrelated payments has this shape.
+
     Parameters
     ----------
     tx : pandas.DataFrame
         Transactions (see the module docstring).
     min_sources : int
-        Least number of input accounts (>= 2).
+        Least number of input accounts (>= 2; >= 1 with ``definition="disjoint"``).
     min_targets : int
         Least number of payees every co-payer pair must share (>= 2; with 1 every pair of
-        customers of one shop would match).
+        customers of one shop would match). With ``definition="disjoint"``: least number of
+        payees (>= 1).
     window : str or pandas.Timedelta
-        Longest time between two co-payers' payments to the same payee.
+        Longest time between two co-payers' payments to the same payee; with
+        ``definition="disjoint"``, the window of the time episodes.
     max_degree : int or None
         Leave out hub accounts (more than ``max_degree`` distinct counterparties within one
         window): customers of one merchant or employees of one payroll account co-pay all the
         time. None keeps every account.
+    definition : str
+        ``"shared"`` (co-payers sharing payees, above) or ``"disjoint"`` (AMLworld's).
+    min_edges : int
+        Least number of payments of a match (>= 1). 1, for AMLworld's single-transfer
+        bipartites, makes every payment a match.
 
     Returns
     -------
@@ -1238,7 +1379,8 @@ def detect_bipartite(
     squared number of payments within a window, kept small by leaving out hubs), then a
     grouping of the co-payer pairs by their common payees. A layer of a :func:`detect_stack`
     match is also a bipartite match. AMLworld's BIPARTITE attempts are one-to-one (each input
-    pays one output): those share no payee and are not matched (see ``docs/laundering.md``).
+    pays one output): those share no payee and are matched only with ``definition="disjoint"``
+    (see ``docs/laundering.md``).
 
     Examples
     --------
@@ -1251,28 +1393,45 @@ def detect_bipartite(
     >>> detect_bipartite(tx)[["accounts", "amount_total"]].to_dict("records")
     [{'accounts': ['a', 'b', 'x', 'y'], 'amount_total': 100.0}]
     """
-    min_sources = _positive_int(min_sources, "min_sources", 2)
-    min_targets = _positive_int(min_targets, "min_targets", 2)
+    disjoint = _check_definition(definition, ("shared", "disjoint")) == "disjoint"
+    min_sources = _positive_int(min_sources, "min_sources", 1 if disjoint else 2)
+    min_targets = _positive_int(min_targets, "min_targets", 1 if disjoint else 2)
+    min_edges = _positive_int(min_edges, "min_edges", 1)
     w = _window(window)
     if max_degree is not None:
         max_degree = _positive_int(max_degree, "max_degree")
     data = _Tx.of(tx)
+    if disjoint:
+        blocks = _disjoint_blocks(data, min_sources, min_targets, min_edges, w, max_degree)
+    else:
+        blocks = _bipartite_blocks(data, min_sources, min_targets, w, max_degree)
     out: list[dict[str, Any]] = []
-    for src, dst, rows in _bipartite_blocks(data, min_sources, min_targets, w, max_degree):
+    for src, dst, rows in blocks:
+        if len(rows) < min_edges:
+            continue
         ids = data.tx_id[rows].tolist()
         amount = float(data.amount[rows].sum())
-        rule = (
-            f"{len(src)} accounts each paid the same payees among {len(dst)} accounts "
-            f"({len(rows)} payments totalling {_money(amount)}) between "
-            f"{_when(data.ts[rows[0]])} and {_when(data.ts[rows[-1]])} (rule: at least "
-            f"{min_sources} payers, in pairs with the same {min_targets} or more common payees, "
-            f"each paid by both no more than {_span(w)} apart)."
-        )
+        if disjoint:
+            rule = (
+                f"{len(src)} accounts paid {len(dst)} other accounts ({len(rows)} payments "
+                f"totalling {_money(amount)}) between {_when(data.ts[rows[0]])} and "
+                f"{_when(data.ts[rows[-1]])}, no payer receiving and no payee paying (rule: at "
+                f"least {min_edges} payments from at least {min_sources} payers to at least "
+                f"{min_targets} disjoint payees in overlapping {_span(w)} windows)."
+            )
+        else:
+            rule = (
+                f"{len(src)} accounts each paid the same payees among {len(dst)} accounts "
+                f"({len(rows)} payments totalling {_money(amount)}) between "
+                f"{_when(data.ts[rows[0]])} and {_when(data.ts[rows[-1]])} (rule: at least "
+                f"{min_sources} payers, in pairs with the same {min_targets} or more common "
+                f"payees, each paid by both no more than {_span(w)} apart)."
+            )
         accounts = src.tolist() + [a for a in dst.tolist() if a not in set(src.tolist())]
         out.append(
             {
                 "typology": "bipartite",
-                "pattern_id": _pattern_id("bipartite", "", ids),
+                "pattern_id": _pattern_id("bipartite", "disjoint" if disjoint else "", ids),
                 "accounts": [data.account(a) for a in accounts],
                 "tx_ids": ids,
                 "amount_total": amount,
@@ -1285,12 +1444,73 @@ def detect_bipartite(
     return _finish(out)
 
 
+def _layered_stack(
+    data: _Tx, min_width: int, w: pd.Timedelta, max_degree: int | None
+) -> pd.DataFrame:
+    """``definition="layered"`` stacks; see :func:`detect_stack`."""
+    rows, _ = _non_hub_rows(data, _us(w), max_degree)
+    if len(rows) == 0:
+        return _empty()
+    edges = pd.DataFrame({"r": rows, "s": data.s[rows], "t": data.t[rows], "ts": data.us[rows]})
+    query = f"""
+        SELECT e1.r AS r1, e2.r AS r2, e1.t AS m, e1.ts AS t1
+        FROM edges e1 JOIN edges e2 ON e2.s = e1.t
+        WHERE e2.ts >= e1.ts AND e2.ts <= e1.ts + {_us(w)}
+        ORDER BY r1, r2
+    """
+    with duckdb.connect() as con:
+        con.register("edges", edges)
+        relays = con.execute(query).fetchnumpy()
+    r1_all = relays["r1"].astype(np.int64)
+    r2_all = relays["r2"].astype(np.int64)
+    m_all = relays["m"].astype(np.int64)
+    t1_all = relays["t1"].astype(np.int64)
+    out: list[dict[str, Any]] = []
+    for items in _time_episodes(t1_all, m_all, w, min_width, distinct=True):
+        r1, r2 = _sorted_rows(data, r1_all[items]), _sorted_rows(data, r2_all[items])
+        layer1 = _ordered_unique(data.s[r1])
+        layer2 = _ordered_unique(m_all[items][np.argsort(t1_all[items], kind="stable")])
+        layer3 = _ordered_unique(data.t[r2])
+        if min(len(layer1), len(layer2), len(layer3)) < min_width:
+            continue
+        rows_ep = _sorted_rows(data, np.concatenate([r1, r2]))
+        ids = data.tx_id[rows_ep].tolist()
+        amount = float(data.amount[rows_ep].sum())
+        reused = len(set(layer1) & set(layer3))
+        rule = (
+            f"{len(layer1)} accounts paid {len(layer2)} middle accounts between "
+            f"{_when(data.ts[r1[0]])} and {_when(data.ts[r1[-1]])}, which paid on to "
+            f"{len(layer3)} accounts between {_when(data.ts[r2[0]])} and "
+            f"{_when(data.ts[r2[-1]])}"
+            + (f" ({reused} of them also first-layer payers)" if reused else "")
+            + f" ({len(rows_ep)} payments totalling {_money(amount)}; rule: at least "
+            f"{min_width} middle accounts each paying on within {_span(w)} of being paid, in "
+            f"overlapping {_span(w)} windows)."
+        )
+        accounts = list(dict.fromkeys([*layer1, *layer2, *layer3]))
+        out.append(
+            {
+                "typology": "stack",
+                "pattern_id": _pattern_id("stack", "layered", ids),
+                "accounts": [data.account(x) for x in accounts],
+                "tx_ids": ids,
+                "amount_total": amount,
+                "start": data.ts[rows_ep[0]],
+                "end": data.ts[rows_ep[-1]],
+                "rule": rule,
+            }
+        )
+    logger.info("stack: %d match(es)", len(out))
+    return _finish(out)
+
+
 def detect_stack(
     tx: pd.DataFrame,
     *,
     min_width: int = 2,
     window: str | pd.Timedelta = "7D",
     max_degree: int | None = 10,
+    definition: str = "shared",
 ) -> pd.DataFrame:
     """Stack: two bipartite layers in a row, the payees of the first paying on as the second.
 
@@ -1303,17 +1523,32 @@ def detect_stack(
     than ``window`` after A's last. One match per such pair; ``tx_ids`` holds the payments of
     both layers; ``accounts`` lists layer 1, then layer 2 (the payees of A), then layer 3.
 
+    ``definition="layered"`` is AMLworld's stack, whose layers are often one-to-one (disjoint
+    two-hop relays a -> b -> c): a *relay* is a payment a -> m at t1 and a payment m -> c at
+    t2 with t1 <= t2 <= t1 + ``window`` (m, a middle account, receives in the first layer and
+    pays in the second). A match is a time episode of relays (windows [t1, t1 + ``window``]
+    with at least ``min_width`` distinct middle accounts, overlapping ones merged) with at
+    least ``min_width`` accounts in each layer; its payments are those of its relays. A
+    first-layer payer may also be paid in the second layer (AMLworld draws each layer from the
+    entity's accounts: 14 of its 43 HI-Small stacks reuse an account, 12 of them round trips a
+    -> b -> a). **Like the disjoint bipartite, a shape check for a set of payments already
+    grouped**: on a whole ledger every payment passed on within the window is a relay.
+
     Parameters
     ----------
     tx : pandas.DataFrame
         Transactions (see the module docstring).
     min_width : int
-        Least number of accounts in each layer, and of layer-2 accounts the two layers share.
+        Least number of accounts in each layer, and of layer-2 accounts the two layers share
+        (>= 2; >= 1 with ``definition="layered"``, where 1 makes every relay a match).
     window : str or pandas.Timedelta
         Window of each bipartite layer, and the longest gap from the first layer's end to the
-        second layer's start.
+        second layer's start; with ``definition="layered"``, the longest time a middle account
+        holds the funds and the window of the episodes.
     max_degree : int or None
         Leave out hub accounts, as in :func:`detect_bipartite`.
+    definition : str
+        ``"shared"`` (two bipartite matches, above) or ``"layered"`` (AMLworld's).
 
     Returns
     -------
@@ -1331,11 +1566,14 @@ def detect_stack(
     >>> detect_stack(tx)["accounts"].tolist()
     [['a', 'b', 'm', 'n', 'x', 'y']]
     """
-    min_width = _positive_int(min_width, "min_width", 2)
+    layered = _check_definition(definition, ("shared", "layered")) == "layered"
+    min_width = _positive_int(min_width, "min_width", 1 if layered else 2)
     w = _window(window)
     if max_degree is not None:
         max_degree = _positive_int(max_degree, "max_degree")
     data = _Tx.of(tx)
+    if layered:
+        return _layered_stack(data, min_width, w, max_degree)
     blocks = _bipartite_blocks(data, min_width, min_width, w, max_degree)
     if len(blocks) < 2:
         return _empty()
@@ -1393,11 +1631,15 @@ def detect_stack(
 # Random layering, chain layering
 # --------------------------------------------------------------------------------------------
 def _relay_links(
-    data: _Tx, hold: pd.Timedelta, max_degree: int | None, max_cut: float | None
+    data: _Tx,
+    hold: pd.Timedelta,
+    max_degree: int | None,
+    max_cut: float | None,
+    time_order: bool = True,
 ) -> np.ndarray:
     """``nxt[i]``: the payment that passes payment i on (or -1); see
     :func:`detect_random_layering`."""
-    key = ("relay", _us(hold), max_degree, max_cut)
+    key = ("relay", _us(hold), max_degree, max_cut, time_order)
     if key in data.cache:
         return data.cache[key]  # type: ignore[return-value]
     nxt = np.full(data.n, -1, dtype=np.int64)
@@ -1420,15 +1662,27 @@ def _relay_links(
             band = (
                 f"AND e2.amt >= e1.amt * {1 - max_cut!r} - 1e-9 AND e2.amt <= e1.amt * (1 + 1e-9)"
             )
-        query = f"""
-            WITH cand AS (
-                SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2
-                FROM edges e1 JOIN edges e2 ON e2.s = e1.t
-                WHERE e2.k > e1.k AND e2.ts <= e1.ts + {_us(hold)} {band}
-            ), nxt AS (SELECT r1, arg_min(r2, k2) AS r2 FROM cand GROUP BY r1),
-            prv AS (SELECT r2, arg_max(r1, k1) AS r1 FROM cand GROUP BY r2)
-            SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
-        """
+        if time_order:
+            query = f"""
+                WITH cand AS (
+                    SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2
+                    FROM edges e1 JOIN edges e2 ON e2.s = e1.t
+                    WHERE e2.k > e1.k AND e2.ts <= e1.ts + {_us(hold)} {band}
+                ), nxt AS (SELECT r1, arg_min(r2, k2) AS r2 FROM cand GROUP BY r1),
+                prv AS (SELECT r2, arg_max(r1, k1) AS r1 FROM cand GROUP BY r2)
+                SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
+            """
+        else:  # the nearest in time, before or after
+            query = f"""
+                WITH cand AS (
+                    SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2,
+                           abs(e2.ts - e1.ts) AS gap
+                    FROM edges e1 JOIN edges e2 ON e2.s = e1.t
+                    WHERE abs(e2.ts - e1.ts) <= {_us(hold)} {band}
+                ), nxt AS (SELECT r1, arg_min(r2, (gap, k2)) AS r2 FROM cand GROUP BY r1),
+                prv AS (SELECT r2, arg_min(r1, (gap, k1)) AS r1 FROM cand GROUP BY r2)
+                SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
+            """
         with duckdb.connect() as con:
             con.register("edges", edges)
             links = con.execute(query).fetchnumpy()
@@ -1476,15 +1730,24 @@ def _layering(
     hold: str | pd.Timedelta,
     max_degree: int | None,
     max_cut: float | None,
+    time_order: bool = True,
 ) -> pd.DataFrame:
-    min_hops = _positive_int(min_hops, "min_hops", 2)
+    min_hops = _positive_int(min_hops, "min_hops", 1)
     h = _window(hold)
     if max_degree is not None:
         max_degree = _positive_int(max_degree, "max_degree")
     data = _Tx.of(tx)
     simple = typology == "chain"
+    nxt = _relay_links(data, h, max_degree, max_cut, time_order)
+    walks = _walks(nxt)
+    if min_hops == 1:  # payments passed on by none and passing on none are walks of one
+        rows, _ = _non_hub_rows(data, _us(h), max_degree)
+        linked = np.zeros(data.n, dtype=bool)
+        linked[nxt >= 0] = True
+        linked[nxt[nxt >= 0]] = True
+        walks += [np.asarray([r], dtype=np.int64) for r in rows[~linked[rows]].tolist()]
     out: list[dict[str, Any]] = []
-    for walk in _walks(_relay_links(data, h, max_degree, max_cut)):
+    for walk in walks:
         if len(walk) < min_hops:
             continue
         for seg in _segments(data, walk, simple):
@@ -1509,6 +1772,7 @@ def _layering(
                 rule_text = (
                     f"walk of at least {min_hops} payments not returning to its first "
                     f"account, each payee paying on within {_span(h)}"
+                    + ("" if time_order else " before or after being paid")
                 )
             rule = (
                 f"Funds moved along {len(seg)} payments ({flow}), {what}, totalling "
@@ -1537,6 +1801,7 @@ def detect_random_layering(
     min_hops: int = 3,
     hold: str | pd.Timedelta = "2D",
     max_degree: int | None = 50,
+    require_time_order: bool = True,
 ) -> pd.DataFrame:
     """Random layering: funds passed on from account to account, never coming back.
 
@@ -1550,17 +1815,26 @@ def detect_random_layering(
     where it pays back its first account (that is a cycle, see :func:`detect_cycles`).
     Accounts other than the first may recur. ``accounts`` lists the accounts in flow order.
 
+    Without ``require_time_order``, e2 passes on e1 when e2 is b's payment nearest in time to
+    e1 (before or after it, ``|t2 - t1| <= hold``) and e1 is b's receipt nearest to e2: the walk
+    follows the accounts, not the clock. AMLworld builds its random walks so (in one of its 41
+    HI-Small walks, account b pays on before it is paid), as it does its cycles (see
+    :func:`detect_cycles`).
+
     Parameters
     ----------
     tx : pandas.DataFrame
         Transactions (see the module docstring).
     min_hops : int
-        Least number of payments (>= 2).
+        Least number of payments. 1 is allowed (13 of AMLworld's HI-Small random walks are
+        "Max 1 hops", one payment), but then every payment is a match.
     hold : str or pandas.Timedelta
         Longest time an account holds the funds before paying them on.
     max_degree : int or None
         Leave out hub accounts (more than ``max_degree`` distinct counterparties within
         ``hold``): a merchant's takings and payouts are not a walk. None keeps every account.
+    require_time_order : bool
+        Whether each payment must come after the one it passes on.
 
     Returns
     -------
@@ -1585,7 +1859,7 @@ def detect_random_layering(
     >>> len(detect_random_layering(tx, hold="5h"))
     0
     """
-    return _layering(tx, "random", min_hops, hold, max_degree, None)
+    return _layering(tx, "random", min_hops, hold, max_degree, None, require_time_order)
 
 
 def detect_chain_layering(
@@ -1611,7 +1885,7 @@ def detect_chain_layering(
     tx : pandas.DataFrame
         Transactions (see the module docstring; amounts in one currency).
     min_hops : int
-        Least number of payments (>= 2).
+        Least number of payments (1 makes every payment a match).
     hold : str or pandas.Timedelta
         Longest time an account holds the funds before paying them on.
     max_cut : float
@@ -1673,15 +1947,17 @@ def detect_all(
         Which rules to run (names from :data:`TYPOLOGIES`).
     **params
         Parameters passed on to every rule that accepts them: ``min_degree`` and ``window``
-        (fan rules, gather-scatter, scatter-gather), ``window``, ``min_length``,
-        ``max_length``, ``require_time_order``, ``max_degree``, ``max_paths`` (cycles),
-        ``threshold``,
-        ``margin``, ``min_count`` and ``window`` (structuring), ``min_sources``,
-        ``min_targets``, ``window``, ``max_degree`` (bipartite), ``min_width``, ``window``,
-        ``max_degree`` (stack), ``min_hops``, ``hold``, ``max_degree`` (random, chain) and
-        ``max_cut`` (chain). A parameter meant for one rule
-        only can be given as ``<typology>__<name>``, e.g. ``cycle__window="3D"`` or
-        ``structuring__window="30D"``; it wins over the shared one.
+        (fan rules, gather-scatter, scatter-gather), ``min_out_degree`` and
+        ``self_transfers`` (gather-scatter), ``require_time_order`` and ``allow_return``
+        (scatter-gather), ``window``, ``min_length``, ``max_length``, ``require_time_order``,
+        ``max_degree``, ``max_paths`` (cycles), ``threshold``, ``margin``, ``min_count`` and
+        ``window`` (structuring), ``min_sources``, ``min_targets``, ``min_edges``,
+        ``definition``, ``window``, ``max_degree`` (bipartite), ``min_width``, ``definition``,
+        ``window``, ``max_degree`` (stack), ``min_hops``, ``hold``, ``max_degree`` (random,
+        chain), ``require_time_order`` (random) and ``max_cut`` (chain). A parameter meant for
+        one rule only can be given as ``<typology>__<name>``, e.g. ``cycle__window="3D"``,
+        ``structuring__window="30D"`` or ``stack__definition="layered"`` (``definition`` takes
+        different values in bipartite and stack); it wins over the shared one.
 
     Returns
     -------
