@@ -25,6 +25,7 @@ from cybertnoc.report._brief import (
 )
 from cybertnoc.report._brief import Table as ReportTable
 from cybertnoc.report.charts import OKABE_ITO, _finish, _new_figure, _style, bar_chart
+from cybertnoc.report.sections import _n
 
 if TYPE_CHECKING:
     from cybertnoc.linkage.analysis import LinkageFindings
@@ -174,10 +175,6 @@ def explanation_brief(expl: Explanation, sources: list[dict[str, Any]] | None = 
             "command": f"cybertnoc link explain {expl.a} {expl.b} --run {expl.run_id}",
         },
     )
-
-
-def _n(value: float | int) -> str:
-    return f"{value:,.0f}"
 
 
 #: The method note of the brief's linkage section.
