@@ -67,6 +67,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from cybertnoc.domains.laundering._windows import (
+    forward_counts,
+    max_forward_distinct,
+    relay_links,
+)
 from cybertnoc.errors import InvalidValue
 
 __all__ = [
@@ -192,6 +197,15 @@ class _Tx:
         self.tx_id = frame["tx_id"].to_numpy()
         self.cache: dict[tuple[Any, ...], pd.DataFrame] = {}
 
+    @property
+    def rank(self) -> np.ndarray:
+        """Each row's place in time order, ties by input order (computed once)."""
+        if "rank" not in self.__dict__:
+            rank = np.empty(self.n, dtype=np.int64)
+            rank[self.by_rank] = np.arange(self.n)
+            self.__dict__["rank"] = rank
+        return self.__dict__["rank"]
+
     @classmethod
     def of(cls, tx: pd.DataFrame | _Tx) -> _Tx:
         """Validate a table once; :func:`detect_all` passes the result to every rule."""
@@ -199,6 +213,22 @@ class _Tx:
 
     def account(self, code: int) -> Any:
         return self.accounts[code]
+
+    @property
+    def names(self) -> np.ndarray:
+        """Account ids by code, as an object array (for taking many at once)."""
+        if "names" not in self.__dict__:
+            names = np.empty(len(self.accounts), dtype=object)
+            names[:] = self.accounts
+            self.__dict__["names"] = names
+        return self.__dict__["names"]
+
+    @property
+    def by_rank(self) -> np.ndarray:
+        """Rows in time order, ties by input order (the inverse of :attr:`rank`)."""
+        if "by_rank" not in self.__dict__:
+            self.__dict__["by_rank"] = np.lexsort((np.arange(self.n), self.us))
+        return self.__dict__["by_rank"]
 
     def with_self_transfers(self) -> _Tx:
         """The same table with its self-transfers kept (for the rules that can count them)."""
@@ -241,7 +271,13 @@ def _span(w: pd.Timedelta) -> str:
 
 
 def _when(t: np.datetime64) -> str:
-    return pd.Timestamp(t).strftime("%Y-%m-%d %H:%M")
+    return str(np.datetime64(t, "m")).replace("T", " ")
+
+
+def _whens(us: np.ndarray) -> list[str]:
+    """:func:`_when` of many times (microseconds since the epoch) at once."""
+    text = np.datetime_as_string(np.asarray(us, dtype="datetime64[us]"), unit="m")
+    return [x.replace("T", " ") for x in text.tolist()]
 
 
 def _money(x: float) -> str:
@@ -273,9 +309,68 @@ def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _sorted_rows(data: _Tx, rows: np.ndarray) -> np.ndarray:
-    """Rows (indices into ``data``) in time order, ties by input order."""
-    rows = np.unique(rows)
-    return rows[np.argsort(data.us[rows], kind="stable")]
+    """Rows (indices into ``data``) in time order, ties by input order, each once."""
+    pairs = sorted(set(zip(data.us[rows].tolist(), rows.tolist(), strict=True)))
+    return np.fromiter((r for _, r in pairs), dtype=np.int64, count=len(pairs))
+
+
+def _frame(
+    typology: str,
+    ids: list[list[Any]],
+    accounts: list[list[Any]],
+    amount: np.ndarray,
+    start_us: np.ndarray,
+    end_us: np.ndarray,
+    rules: list[str],
+) -> pd.DataFrame:
+    """Matches given column by column (the vectorised rules' :func:`_finish`)."""
+    if not ids:
+        return _empty()
+    out = pd.DataFrame(
+        {
+            "typology": typology,
+            "pattern_id": [_pattern_id(typology, "", x) for x in ids],
+            "accounts": accounts,
+            "tx_ids": ids,
+            "amount_total": np.asarray(amount, dtype=float),
+            "start": np.asarray(start_us, dtype=np.int64).astype("datetime64[us]"),
+            "end": np.asarray(end_us, dtype=np.int64).astype("datetime64[us]"),
+            "rule": rules,
+        },
+        columns=list(RESULT_COLUMNS),
+    )
+    out = out.drop_duplicates("pattern_id")
+    return out.sort_values(["start", "pattern_id"], kind="stable").reset_index(drop=True)
+
+
+# Matches as flat arrays: ``match`` (sorted, 0..m-1) and one item per element. These run once
+# per rule over every match instead of once per match, which matters when a rule raises
+# hundreds of thousands of matches.
+def _flat_rows(data: _Tx, match: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each match's rows once, in time order (ties by input order): sorted ``match``, rows."""
+    n = max(data.n, 1)
+    key = np.sort(match.astype(np.int64) * n + data.rank[rows])
+    key = key[np.r_[True, key[1:] != key[:-1]]]
+    return key // n, data.by_rank[key % n]
+
+
+def _flat_unique(match: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each match's distinct ``values`` (non-negative codes) in order of first appearance;
+    ``match`` sorted."""
+    span = int(values.max()) + 1 if len(values) else 1
+    _, first = np.unique(match.astype(np.int64) * span + values, return_index=True)
+    first.sort()
+    return match[first], values[first]
+
+
+def _starts(match: np.ndarray, m: int) -> np.ndarray:
+    """Where each match 0..m-1 begins in the sorted ``match`` (every match has an item)."""
+    return np.searchsorted(match, np.arange(m))
+
+
+def _split(values: np.ndarray, starts: np.ndarray) -> list[list[Any]]:
+    """Per-match Python lists of a flat array."""
+    return [x.tolist() for x in np.split(values, starts[1:])]
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +392,7 @@ def _episodes(
     qualifies when it holds at least ``min_count`` transactions of g (``distinct``: at least
     ``min_count`` distinct values of ``other``). Overlapping qualifying windows of a group merge
     into one episode. Returns a frame ``episode, group, row`` with every transaction of every
-    episode. O(n log n): one sort and two DuckDB window aggregates.
+    episode. O(n log n): one sort and one pass of a compiled sliding window.
     """
     return _window_episodes(
         group[rows], data.us[rows], other[rows], rows, window, min_count, distinct
@@ -319,23 +414,7 @@ def _window_episodes(
         return pd.DataFrame({"episode": [], "group": [], "row": []}, dtype=np.int64)
     order = np.lexsort((rows, t, g))
     g, t, rows, o = g[order], t[order], rows[order], o[order]
-    frame = pd.DataFrame({"i": np.arange(len(rows)), "g": g, "t": t, "o": o})
-    agg = "COUNT(DISTINCT o)" if distinct else "COUNT(*)"
-    query = f"""
-        SELECT i, {agg} OVER w AS k, COUNT(*) OVER w AS n,
-               rank() OVER (PARTITION BY g ORDER BY t) AS rk
-        FROM frame
-        WINDOW w AS (PARTITION BY g ORDER BY t
-                     RANGE BETWEEN CURRENT ROW AND {_us(window)} FOLLOWING)
-        ORDER BY i
-    """
-    with duckdb.connect() as con:
-        con.register("frame", frame)
-        counts = con.execute(query).fetchnumpy()
-    k, n, rk = counts["k"], counts["n"], counts["rk"]
-    first_of_group = np.searchsorted(g, g, side="left")
-    start = first_of_group + rk.astype(np.int64) - 1
-    end = start + n.astype(np.int64)
+    start, end, k = forward_counts(g, t, o, _us(window), distinct=distinct)
     qualifies = k >= min_count
     if not qualifies.any():
         return pd.DataFrame({"episode": [], "group": [], "row": []}, dtype=np.int64)
@@ -380,8 +459,8 @@ def _group_lists(episodes: pd.DataFrame) -> list[tuple[int, int, np.ndarray]]:
 
 
 def _ordered_unique(values: np.ndarray) -> list[int]:
-    _, first = np.unique(values, return_index=True)
-    return values[np.sort(first)].tolist()
+    """Distinct values in order of first appearance."""
+    return list(dict.fromkeys(values.tolist()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,34 +473,46 @@ def _fan(
     w = _window(window)
     data = _Tx.of(tx)
     typology = "fan_out" if direction == "out" else "fan_in"
-    out: list[dict[str, Any]] = []
-    for _, centre, rows in _group_lists(_fan_episodes(data, direction, min_degree, w)):
-        others = _ordered_unique((data.t if direction == "out" else data.s)[rows])
-        ids = data.tx_id[rows].tolist()
-        amount = float(data.amount[rows].sum())
-        start, end = data.ts[rows[0]], data.ts[rows[-1]]
-        verb, prep, role = (
-            ("sent", "to", "recipients") if direction == "out" else ("received", "from", "senders")
+    episodes = _fan_episodes(data, direction, min_degree, w)
+    if episodes.empty:
+        logger.info("%s: 0 match(es)", typology)
+        return _empty()
+    match = episodes["episode"].to_numpy()
+    rows = episodes["row"].to_numpy()  # in time order within each episode
+    m = int(match[-1]) + 1
+    starts = _starts(match, m)
+    last = np.r_[starts[1:], len(rows)] - 1
+    centres = episodes["group"].to_numpy()[starts]
+    o_match, others = _flat_unique(match, (data.t if direction == "out" else data.s)[rows])
+    o_starts = _starts(o_match, m)
+    n_others = np.diff(np.r_[o_starts, len(others)])
+    accounts = _split(data.names[others], o_starts)
+    centre_names = data.names[centres].tolist()
+    amounts = np.add.reduceat(data.amount[rows], starts)
+    start_us, end_us = data.us[rows[starts]], data.us[rows[last]]
+    verb, prep, role = (
+        ("sent", "to", "recipients") if direction == "out" else ("received", "from", "senders")
+    )
+    tail = f"(rule: at least {min_degree} distinct {role} within {_span(w)})."
+    rules = [
+        f"Account {c} {verb} {k} payment(s) totalling {_money(a)} {prep} {d} distinct accounts "
+        f"between {t0} and {t1} {tail}"
+        for c, k, a, d, t0, t1 in zip(
+            centre_names,
+            (last - starts + 1).tolist(),
+            amounts.tolist(),
+            n_others.tolist(),
+            _whens(start_us),
+            _whens(end_us),
+            strict=True,
         )
-        rule = (
-            f"Account {data.account(centre)} {verb} {len(rows)} payment(s) totalling "
-            f"{_money(amount)} {prep} {len(others)} distinct accounts between {_when(start)} "
-            f"and {_when(end)} (rule: at least {min_degree} distinct {role} within {_span(w)})."
-        )
-        out.append(
-            {
-                "typology": typology,
-                "pattern_id": _pattern_id(typology, "", ids),
-                "accounts": [data.account(centre)] + [data.account(a) for a in others],
-                "tx_ids": ids,
-                "amount_total": amount,
-                "start": start,
-                "end": end,
-                "rule": rule,
-            }
-        )
-    logger.info("%s: %d match(es)", typology, len(out))
-    return _finish(out)
+    ]
+    for c, acc in zip(centre_names, accounts, strict=True):
+        acc.insert(0, c)
+    logger.info("%s: %d match(es)", typology, m)
+    return _frame(
+        typology, _split(data.tx_id[rows], starts), accounts, amounts, start_us, end_us, rules
+    )
 
 
 def detect_fan_out(
@@ -625,8 +716,7 @@ def detect_gather_scatter(
             f"{_when(data.ts[r_out[-1]])} (rule: {degrees}, each within {_span(w)}, the "
             f"scatter starting within {_span(w)} of the end of the gather)."
         )
-        accounts = [centre] + [a for a in senders if a != centre]
-        accounts += [a for a in receivers if a not in accounts]
+        accounts = list(dict.fromkeys([centre, *senders, *receivers]))
         out.append(
             {
                 "typology": "gather_scatter",
@@ -752,42 +842,58 @@ def detect_scatter_gather(
     if len(paths["ep_out"]) == 0:
         return _empty()
     key = paths["ep_out"].astype(np.int64) * (int(paths["ep_in"].max()) + 1) + paths["ep_in"]
-    bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    out: list[dict[str, Any]] = []
-    for b, r1, r2 in zip(
-        bounds,
-        np.split(paths["r1"].astype(np.int64), bounds[1:]),
-        np.split(paths["r2"].astype(np.int64), bounds[1:]),
-        strict=True,
-    ):
-        v, u = int(paths["v"][b]), int(paths["u"][b])
-        ends_text = f"on to account {data.account(u)}" if u != v else "it back"
-        r1 = _sorted_rows(data, r1)
-        r2 = _sorted_rows(data, r2)
-        rows = _sorted_rows(data, np.concatenate([r1, r2]))
-        mids = _ordered_unique(data.t[r1])
-        ids = data.tx_id[rows].tolist()
-        amount = float(data.amount[rows].sum())
-        rule = (
-            f"Account {data.account(v)} paid {len(mids)} distinct intermediaries between "
-            f"{_when(data.ts[r1[0]])} and {_when(data.ts[r1[-1]])}, and each paid {ends_text} "
-            f"between {_when(data.ts[r2[0]])} and {_when(data.ts[r2[-1]])} "
-            f"(rule: at least {min_degree} intermediaries, each {hold_text})."
+    new = np.r_[True, key[1:] != key[:-1]]
+    match = np.cumsum(new) - 1
+    m = int(match[-1]) + 1
+    heads = np.flatnonzero(new)
+    v_of, u_of = paths["v"][heads].astype(np.int64), paths["u"][heads].astype(np.int64)
+    r1 = paths["r1"].astype(np.int64)
+    r2 = paths["r2"].astype(np.int64)
+    a1, rows1 = _flat_rows(data, match, r1)  # the scatter's payments
+    a2, rows2 = _flat_rows(data, match, r2)  # the gather's payments
+    a, rows = _flat_rows(data, np.r_[match, match], np.r_[r1, r2])
+    s1, s2, s = _starts(a1, m), _starts(a2, m), _starts(a, m)
+    e1 = np.r_[s1[1:], len(rows1)] - 1
+    e2 = np.r_[s2[1:], len(rows2)] - 1
+    e = np.r_[s[1:], len(rows)] - 1
+    am, mids = _flat_unique(a1, data.t[rows1])
+    mid_starts = _starts(am, m)
+    n_mids = np.diff(np.r_[mid_starts, len(mids)])
+    mid_lists = _split(mids, mid_starts)
+    amounts = np.add.reduceat(data.amount[rows], s)
+    names = data.names
+    v_names, u_names = names[v_of].tolist(), names[u_of].tolist()
+    tail = f"(rule: at least {min_degree} intermediaries, each {hold_text})."
+    rules = [
+        f"Account {vn} paid {k} distinct intermediaries between {t0} and {t1}, and each paid "
+        f"{f'on to account {un}' if u != v else 'it back'} between {t2} and {t3} {tail}"
+        for vn, un, v, u, k, t0, t1, t2, t3 in zip(
+            v_names,
+            u_names,
+            v_of.tolist(),
+            u_of.tolist(),
+            n_mids.tolist(),
+            _whens(data.us[rows1[s1]]),
+            _whens(data.us[rows1[e1]]),
+            _whens(data.us[rows2[s2]]),
+            _whens(data.us[rows2[e2]]),
+            strict=True,
         )
-        out.append(
-            {
-                "typology": "scatter_gather",
-                "pattern_id": _pattern_id("scatter_gather", "", ids),
-                "accounts": [data.account(a) for a in dict.fromkeys([v, u, *mids])],
-                "tx_ids": ids,
-                "amount_total": amount,
-                "start": data.ts[rows[0]],
-                "end": data.ts[rows[-1]],
-                "rule": rule,
-            }
-        )
-    logger.info("scatter_gather: %d match(es)", len(out))
-    return _finish(out)
+    ]
+    accounts = [
+        names[list(dict.fromkeys([v, u, *ms]))].tolist()
+        for v, u, ms in zip(v_of.tolist(), u_of.tolist(), mid_lists, strict=True)
+    ]
+    logger.info("scatter_gather: %d match(es)", m)
+    return _frame(
+        "scatter_gather",
+        _split(data.tx_id[rows], s),
+        accounts,
+        amounts,
+        data.us[rows[s]],
+        data.us[rows[e]],
+        rules,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -796,19 +902,22 @@ def detect_scatter_gather(
 def _hubs(data: _Tx, w_us: int, max_degree: int) -> np.ndarray:
     """Accounts that pay, or are paid by, more than ``max_degree`` distinct accounts within
     some window (account codes)."""
-    frame = pd.DataFrame({"s": data.s, "t": data.t, "ts": data.us})
-    query = f"""
-        SELECT a FROM (
-            SELECT s AS a, COUNT(DISTINCT t) OVER (PARTITION BY s ORDER BY ts
-                RANGE BETWEEN CURRENT ROW AND {w_us} FOLLOWING) AS k FROM frame
-            UNION ALL
-            SELECT t AS a, COUNT(DISTINCT s) OVER (PARTITION BY t ORDER BY ts
-                RANGE BETWEEN CURRENT ROW AND {w_us} FOLLOWING) AS k FROM frame
-        ) WHERE k > {max_degree} GROUP BY a
-    """
-    with duckdb.connect() as con:
-        con.register("frame", frame)
-        return con.execute(query).fetchnumpy()["a"].astype(np.int64)
+    if data.n == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(_most_counterparties(data, w_us) > max_degree).astype(np.int64)
+
+
+def _most_counterparties(data: _Tx, w_us: int) -> np.ndarray:
+    """Per account code, the most distinct accounts it pays, or is paid by, in one window
+    (cached on ``data``: the hub filters of several rules share it)."""
+    key = ("most_counterparties", w_us)
+    if key not in data.cache:
+        most = np.zeros(len(data.accounts), dtype=np.int64)
+        for own, other in ((data.s, data.t), (data.t, data.s)):
+            best = max_forward_distinct(own, data.us, other, w_us)
+            most[: len(best)] = np.maximum(most[: len(best)], best)
+        data.cache[key] = most  # type: ignore[assignment]
+    return data.cache[key]  # type: ignore[return-value]
 
 
 def _cycle_candidates(data: _Tx, w_us: int, max_degree: int | None) -> np.ndarray:
@@ -1644,49 +1753,19 @@ def _relay_links(
         return data.cache[key]  # type: ignore[return-value]
     nxt = np.full(data.n, -1, dtype=np.int64)
     rows, _ = _non_hub_rows(data, _us(hold), max_degree)
-    if data.n:
-        rank = np.empty(data.n, dtype=np.int64)
-        rank[np.lexsort((np.arange(data.n), data.us))] = np.arange(data.n)
-        edges = pd.DataFrame(
-            {
-                "r": rows,
-                "s": data.s[rows],
-                "t": data.t[rows],
-                "ts": data.us[rows],
-                "k": rank[rows],
-                "amt": data.amount[rows],
-            }
+    if len(rows):
+        local = relay_links(
+            data.s[rows],
+            data.t[rows],
+            data.us[rows],
+            data.rank[rows],
+            data.amount[rows],
+            _us(hold),
+            max_cut,
+            time_order,
         )
-        band = ""
-        if max_cut is not None:
-            band = (
-                f"AND e2.amt >= e1.amt * {1 - max_cut!r} - 1e-9 AND e2.amt <= e1.amt * (1 + 1e-9)"
-            )
-        if time_order:
-            query = f"""
-                WITH cand AS (
-                    SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2
-                    FROM edges e1 JOIN edges e2 ON e2.s = e1.t
-                    WHERE e2.k > e1.k AND e2.ts <= e1.ts + {_us(hold)} {band}
-                ), nxt AS (SELECT r1, arg_min(r2, k2) AS r2 FROM cand GROUP BY r1),
-                prv AS (SELECT r2, arg_max(r1, k1) AS r1 FROM cand GROUP BY r2)
-                SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
-            """
-        else:  # the nearest in time, before or after
-            query = f"""
-                WITH cand AS (
-                    SELECT e1.r AS r1, e2.r AS r2, e1.k AS k1, e2.k AS k2,
-                           abs(e2.ts - e1.ts) AS gap
-                    FROM edges e1 JOIN edges e2 ON e2.s = e1.t
-                    WHERE abs(e2.ts - e1.ts) <= {_us(hold)} {band}
-                ), nxt AS (SELECT r1, arg_min(r2, (gap, k2)) AS r2 FROM cand GROUP BY r1),
-                prv AS (SELECT r2, arg_min(r1, (gap, k1)) AS r1 FROM cand GROUP BY r2)
-                SELECT n.r1, n.r2 FROM nxt n JOIN prv p ON n.r1 = p.r1 AND n.r2 = p.r2
-            """
-        with duckdb.connect() as con:
-            con.register("edges", edges)
-            links = con.execute(query).fetchnumpy()
-        nxt[links["r1"].astype(np.int64)] = links["r2"].astype(np.int64)
+        linked = local >= 0
+        nxt[rows[linked]] = rows[local[linked]]
     data.cache[key] = nxt  # type: ignore[assignment]
     return nxt
 
@@ -1843,8 +1922,8 @@ def detect_random_layering(
 
     Notes
     -----
-    One DuckDB join of each payment with its payee's next payments within ``hold``, then
-    mutual-nearest selection, so chains are disjoint and found in one pass. No amount condition
+    Each payment is matched with its payee's next payments within ``hold`` by binary search in
+    a compiled loop, then mutual-nearest selection, so chains are disjoint and found in one pass. No amount condition
     (AMLworld amounts change currency along a walk); :func:`detect_chain_layering` adds one.
 
     Examples
