@@ -16,7 +16,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["backward_stats", "forward_counts", "max_forward_distinct", "relay_links"]
+__all__ = [
+    "acts_within",
+    "backward_stats",
+    "forward_counts",
+    "max_forward_distinct",
+    "relay_links",
+]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -200,13 +206,11 @@ def backward_stats(
 
 
 @numba.njit(cache=True, nogil=True)
-def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order):  # pragma: no cover - compiled
+def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order, out_o, in_o):  # pragma: no cover
     m = len(s)
-    span = k.max() + 1
-    out_o = np.argsort(s * span + k, kind="mergesort")  # payments made, by payer then rank
-    in_o = np.argsort(t * span + k, kind="mergesort")  # payments received, by payee then rank
-    s_sorted = s[out_o]
-    t_sorted = t[in_o]
+    n_acc = max(s.max(), t.max()) + 2
+    out_ptr = np.searchsorted(s[out_o], np.arange(n_acc))  # payer a's payments: out_ptr[a:a+2]
+    in_ptr = np.searchsorted(t[in_o], np.arange(n_acc))
     k_out = k[out_o]
     k_in = k[in_o]
     us_out = us[out_o]
@@ -215,8 +219,8 @@ def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order):  # pragma: no cove
     prv = np.full(m, -1, np.int64)
     for i in range(m):
         a = t[i]  # the payee, paying on
-        lo = np.searchsorted(s_sorted, a, "left")
-        hi = np.searchsorted(s_sorted, a, "right")
+        lo = out_ptr[a]
+        hi = out_ptr[a + 1]
         if lo == hi:
             continue
         best = -1
@@ -247,8 +251,8 @@ def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order):  # pragma: no cove
         nxt[i] = best
     for j in range(m):
         a = s[j]  # the payer, paid before
-        lo = np.searchsorted(t_sorted, a, "left")
-        hi = np.searchsorted(t_sorted, a, "right")
+        lo = in_ptr[a]
+        hi = in_ptr[a + 1]
         if lo == hi:
             continue
         best = -1
@@ -304,14 +308,233 @@ def relay_links(
     """
     if len(s) == 0:
         return np.zeros(0, dtype=np.int64)
+    s = np.ascontiguousarray(s, dtype=np.int64)
+    t = np.ascontiguousarray(t, dtype=np.int64)
+    rank = np.ascontiguousarray(rank, dtype=np.int64)
+    span = int(rank.max()) + 1
     return _relay(
-        np.ascontiguousarray(s, dtype=np.int64),
-        np.ascontiguousarray(t, dtype=np.int64),
+        s,
+        t,
         np.ascontiguousarray(us, dtype=np.int64),
-        np.ascontiguousarray(rank, dtype=np.int64),
+        rank,
         np.ascontiguousarray(amount, dtype=np.float64),
         np.int64(hold),
         1.0 - (max_cut or 0.0),
         max_cut is not None,
         time_order,
+        np.argsort(s * span + rank),  # payments made, by payer, then time
+        np.argsort(t * span + rank),  # payments received, by payee, then time
+    )
+
+
+@numba.njit(cache=True, nogil=True)
+def _acts(actor, who, ts, w, n_acc, order):  # pragma: no cover - compiled
+    times = ts[order]
+    ptr = np.searchsorted(actor[order], np.arange(n_acc + 1))
+    out = np.zeros(len(who), np.bool_)
+    for i in range(len(who)):
+        a = who[i]
+        lo = ptr[a]
+        hi = ptr[a + 1]
+        if lo == hi:
+            continue
+        p = lo + np.searchsorted(times[lo:hi], ts[i] - w, "left")
+        out[i] = p < hi and times[p] <= ts[i] + w
+    return out
+
+
+def acts_within(
+    actor: np.ndarray,
+    who: np.ndarray,
+    ts: np.ndarray,
+    w: int,
+    rank: np.ndarray | None = None,
+) -> np.ndarray:
+    """For each item i: does account ``who[i]`` occur in ``actor`` at a time within
+    [ts[i] - w, ts[i] + w]? (Account codes non-negative, times in microseconds; ``rank``, if
+    given, non-negative integers in the order of ``ts``, makes the sort cheaper.)"""
+    if len(ts) == 0:
+        return np.zeros(0, dtype=bool)
+    actor = np.ascontiguousarray(actor, dtype=np.int64)
+    who = np.ascontiguousarray(who, dtype=np.int64)
+    n_acc = int(max(actor.max(), who.max())) + 1
+    if n_acc > 4 * len(ts) + 1024:  # sparse codes: renumber them densely
+        codes = np.unique(np.concatenate([actor, who]), return_inverse=True)[1]
+        actor, who = codes[: len(actor)], codes[len(actor) :]
+        n_acc = int(codes.max()) + 1
+    if rank is not None and n_acc * (int(rank.max()) + 1) < 2**62:
+        order = np.argsort(actor * (int(rank.max()) + 1) + rank)  # by account, then time
+    else:
+        order = np.lexsort((ts, actor))
+    return _acts(actor, who, np.ascontiguousarray(ts, dtype=np.int64), np.int64(w), n_acc, order)
+
+
+@numba.njit(cache=True)
+def _grow(a, size):  # pragma: no cover - compiled
+    if size < len(a):
+        return a
+    b = np.empty(max(2 * len(a), size + 1), a.dtype)
+    b[: len(a)] = a
+    return b
+
+
+@numba.njit(cache=True, nogil=True)
+def _through(
+    ep1, v, m1, t1, ep2, u, m2, t2, gptr, w, back, allow_return, min_mid
+):  # pragma: no cover
+    n1 = len(ep1)
+    cap = 1024
+    l_ep2 = np.empty(cap, np.int64)
+    l_m = np.empty(cap, np.int64)
+    l_i = np.empty(cap, np.int64)
+    l_j = np.empty(cap, np.int64)
+    o_i = np.empty(cap, np.int64)
+    o_j = np.empty(cap, np.int64)
+    n_out = 0
+    a = 0
+    span = m2.max() + 2 if len(m2) else 1
+    while a < n1:
+        b = a
+        while b < n1 and ep1[b] == ep1[a]:
+            b += 1
+        k = 0
+        for i in range(a, b):
+            mm = m1[i]
+            if mm + 1 >= len(gptr):
+                continue
+            lo = gptr[mm]
+            hi = gptr[mm + 1]
+            if lo == hi:
+                continue
+            p = lo + np.searchsorted(t2[lo:hi], t1[i] - back, "left")
+            while p < hi and t2[p] <= t1[i] + w:
+                if allow_return or u[p] != v[i]:
+                    if k == len(l_ep2):
+                        l_ep2 = _grow(l_ep2, k)
+                        l_m = _grow(l_m, k)
+                        l_i = _grow(l_i, k)
+                        l_j = _grow(l_j, k)
+                    l_ep2[k] = ep2[p]
+                    l_m[k] = mm
+                    l_i[k] = i
+                    l_j[k] = p
+                    k += 1
+                p += 1
+        if k:
+            order = np.argsort(l_ep2[:k] * span + l_m[:k])
+            g = 0
+            while g < k:
+                h = g
+                distinct = 0
+                last = -1
+                while h < k and l_ep2[order[h]] == l_ep2[order[g]]:
+                    if l_m[order[h]] != last:
+                        distinct += 1
+                        last = l_m[order[h]]
+                    h += 1
+                if distinct >= min_mid:
+                    if n_out + h - g > len(o_i):
+                        o_i = _grow(o_i, n_out + h - g)
+                        o_j = _grow(o_j, n_out + h - g)
+                    for q in range(g, h):
+                        o_i[n_out] = l_i[order[q]]
+                        o_j[n_out] = l_j[order[q]]
+                        n_out += 1
+                g = h
+        a = b
+    return o_i[:n_out], o_j[:n_out]
+
+
+def paths_through(
+    ep1: np.ndarray,
+    v: np.ndarray,
+    m1: np.ndarray,
+    t1: np.ndarray,
+    ep2: np.ndarray,
+    u: np.ndarray,
+    m2: np.ndarray,
+    t2: np.ndarray,
+    w: int,
+    *,
+    time_order: bool,
+    allow_return: bool,
+    min_mid: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-payment paths v -> m -> u joining a first set of payments (grouped by episode
+    ``ep1``, sorted by it) with a second (episode ``ep2``), through the same middle account
+    (``m1 == m2``), with t1 <= t2 <= t1 + w (without ``time_order``: |t2 - t1| <= w) and u != v
+    unless ``allow_return``; kept only for the pairs of episodes joined through at least
+    ``min_mid`` distinct middle accounts. Returns the positions (into the first set, into the
+    second) of every kept path, grouped by first episode, then by second episode.
+    """
+    if len(ep1) == 0 or len(ep2) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    m2 = np.asarray(m2, dtype=np.int64)
+    order = np.lexsort((np.asarray(t2), m2))
+    gptr = np.searchsorted(m2[order], np.arange(int(max(m2.max(), m1.max())) + 2))
+    i, j = _through(
+        np.ascontiguousarray(ep1, dtype=np.int64),
+        np.ascontiguousarray(v, dtype=np.int64),
+        np.ascontiguousarray(m1, dtype=np.int64),
+        np.ascontiguousarray(t1, dtype=np.int64),
+        np.ascontiguousarray(np.asarray(ep2)[order], dtype=np.int64),
+        np.ascontiguousarray(np.asarray(u)[order], dtype=np.int64),
+        np.ascontiguousarray(m2[order], dtype=np.int64),
+        np.ascontiguousarray(np.asarray(t2)[order], dtype=np.int64),
+        gptr,
+        np.int64(w),
+        np.int64(0 if time_order else w),
+        allow_return,
+        np.int64(min_mid),
+    )
+    return i, order[j]
+
+
+@numba.njit(cache=True, nogil=True)
+def _segments(heads, nxt, s, t, simple, n_acc):  # pragma: no cover - compiled
+    n = len(nxt)
+    seg = np.empty(n, np.int64)
+    rows = np.empty(n, np.int64)
+    mark = np.full(n_acc, -1, np.int64)  # account -> the segment that has it (simple paths)
+    k = 0
+    cur = -1
+    for h in heads:
+        cur += 1
+        first = s[h]
+        mark[first] = cur
+        r = h
+        size = 0
+        while r >= 0:
+            a = t[r]
+            cut = (mark[a] == cur) if simple else (a == first)
+            if cut and size > 0:
+                cur += 1
+                first = s[r]
+                mark[first] = cur
+                size = 0
+            mark[a] = cur
+            seg[k] = cur
+            rows[k] = r
+            k += 1
+            size += 1
+            r = nxt[r]
+    return seg[:k], rows[:k]
+
+
+def walk_segments(
+    heads: np.ndarray, nxt: np.ndarray, s: np.ndarray, t: np.ndarray, *, simple: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Follow ``nxt`` from each head and cut the walk where it pays back its first account
+    (``simple``: any account already on the segment). Returns the segment of each payment
+    visited (numbered in order) and the payment, in walk order."""
+    if len(heads) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    n_acc = int(max(s.max(), t.max())) + 1
+    return _segments(
+        np.ascontiguousarray(heads, dtype=np.int64),
+        np.ascontiguousarray(nxt, dtype=np.int64),
+        np.ascontiguousarray(s, dtype=np.int64),
+        np.ascontiguousarray(t, dtype=np.int64),
+        simple,
+        n_acc,
     )

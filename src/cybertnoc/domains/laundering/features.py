@@ -50,12 +50,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from cybertnoc.domains.laundering._windows import backward_stats
 from cybertnoc.domains.laundering.typologies import REQUIRED_COLUMNS, TYPOLOGIES, detect_all
 from cybertnoc.errors import InvalidValue
 
@@ -167,58 +169,93 @@ def _events_sql() -> str:
     """
 
 
-_ACCOUNT_SQL = """
-    SELECT acct,
-        COUNT(*) FILTER (WHERE inbound = 0) AS out_count,
-        COUNT(*) FILTER (WHERE inbound = 1) AS in_count,
-        COUNT(DISTINCT other) FILTER (WHERE inbound = 0) AS out_fan,
-        COUNT(DISTINCT other) FILTER (WHERE inbound = 1) AS in_fan,
-        COALESCE(SUM(amount) FILTER (WHERE inbound = 0), 0) AS out_sum,
-        COALESCE(AVG(amount) FILTER (WHERE inbound = 0), 0) AS out_mean,
-        COALESCE(MAX(amount) FILTER (WHERE inbound = 0), 0) AS out_max,
-        COALESCE(SUM(amount) FILTER (WHERE inbound = 1), 0) AS in_sum,
-        COALESCE(AVG(amount) FILTER (WHERE inbound = 1), 0) AS in_mean,
-        COALESCE(MAX(amount) FILTER (WHERE inbound = 1), 0) AS in_max,
-        (MAX(us) - MIN(us)) / 86400e6 AS active_days
-    FROM ev GROUP BY acct ORDER BY acct
-"""
+class _Events:
+    """Each transfer seen from both ends (an outgoing event of its source, an incoming one of
+    its target), sorted by account, then time: the input of the windowed statistics."""
+
+    def __init__(self, coded: pd.DataFrame) -> None:
+        n = len(coded)
+        s, t = coded["s"].to_numpy(), coded["t"].to_numpy()
+        acct = np.concatenate([s, t])
+        us = np.concatenate([coded["us"].to_numpy()] * 2)
+        order = np.lexsort((us, acct))
+        self.n = n
+        self.acct, self.us = acct[order], us[order]
+        self.other = np.concatenate([t, s])[order]
+        self.amount = np.concatenate([coded["amount"].to_numpy()] * 2)[order]
+        self.inbound = (order >= n).astype(np.int64)
+        # where each transfer's outgoing (source) and incoming (target) event ended up
+        self.place = np.empty(2 * n, dtype=np.int64)
+        self.place[order] = np.arange(2 * n)
 
 
-def _window_stats(con: duckdb.DuckDBPyConnection, window: pd.Timedelta) -> pd.DataFrame:
+def _window_stats(events: _Events, window: pd.Timedelta) -> pd.DataFrame:
     """Both ends' windowed statistics per transaction, one column per (end, direction, stat)."""
     w_us = int(window / pd.Timedelta(microseconds=1))
     sfx = _suffix(window)
-    stats = []
-    for direction, flag in (("out", 0), ("in", 1)):
-        cond = f"FILTER (WHERE inbound = {flag})"
-        stats += [
-            f"COUNT(*) {cond} OVER w AS {direction}_count",
-            f"COALESCE(SUM(amount) {cond} OVER w, 0) AS {direction}_sum",
-            f"COALESCE(MAX(amount) {cond} OVER w, 0) AS {direction}_max",
-            f"COUNT(DISTINCT other) {cond} OVER w AS {direction}_fan",
-        ]
-    query = f"""
-        SELECT i, inbound, {", ".join(stats)}
-        FROM ev
-        WINDOW w AS (PARTITION BY acct ORDER BY us RANGE BETWEEN {w_us} PRECEDING AND CURRENT ROW)
-    """
-    frame = con.execute(query).df()
-    parts = []
-    for end, flag in (("src", 0), ("dst", 1)):
-        part = frame[frame["inbound"] == flag].set_index("i").sort_index()
-        cols = {}
-        for direction in ("out", "in"):
-            count = part[f"{direction}_count"].to_numpy(dtype=float)
-            total = part[f"{direction}_sum"].to_numpy(dtype=float)
-            cols[f"{end}_{direction}_count_{sfx}"] = count
-            cols[f"{end}_{direction}_fan_{sfx}"] = part[f"{direction}_fan"].to_numpy(dtype=float)
-            cols[f"{end}_{direction}_sum_{sfx}"] = total
+    count, total, top, fan = backward_stats(
+        events.acct, events.us, events.other, events.amount, events.inbound, w_us
+    )
+    n = events.n
+    cols = {}
+    for end, places in (("src", events.place[:n]), ("dst", events.place[n:])):
+        for d, direction in enumerate(("out", "in")):
+            c, tot = count[d, places], total[d, places]
+            cols[f"{end}_{direction}_count_{sfx}"] = c
+            cols[f"{end}_{direction}_fan_{sfx}"] = fan[d, places]
+            cols[f"{end}_{direction}_sum_{sfx}"] = tot
             cols[f"{end}_{direction}_mean_{sfx}"] = np.divide(
-                total, count, out=np.zeros_like(total), where=count > 0
+                tot, c, out=np.zeros_like(tot), where=c > 0
             )
-            cols[f"{end}_{direction}_max_{sfx}"] = part[f"{direction}_max"].to_numpy(dtype=float)
-        parts.append(pd.DataFrame(cols, index=part.index))
-    return pd.concat(parts, axis=1)
+            cols[f"{end}_{direction}_max_{sfx}"] = top[d, places]
+    order = [
+        f"{end}_{direction}_{stat}_{sfx}"
+        for end in ("src", "dst")
+        for direction in ("out", "in")
+        for stat in ("count", "fan", "sum", "mean", "max")
+    ]
+    return pd.DataFrame({k: cols[k] for k in order})
+
+
+def _account_totals(coded: pd.DataFrame) -> pd.DataFrame:
+    """Whole-table statistics per account code (index ``acct``, codes ``0..``)."""
+    s, t = coded["s"].to_numpy(), coded["t"].to_numpy()
+    amount, us = coded["amount"].to_numpy(dtype=float), coded["us"].to_numpy()
+    m = int(max(s.max(), t.max())) + 1 if len(s) else 0
+    cols: dict[str, np.ndarray] = {}
+    for direction, own, other in (("out", s, t), ("in", t, s)):
+        count = np.bincount(own, minlength=m).astype(float)
+        pairs = np.unique(own * max(m, 1) + other)
+        cols[f"{direction}_count"] = count
+        cols[f"{direction}_fan"] = np.bincount(pairs // max(m, 1), minlength=m).astype(float)
+        total = np.bincount(own, weights=amount, minlength=m)
+        cols[f"{direction}_sum"] = total
+        cols[f"{direction}_mean"] = np.divide(
+            total, count, out=np.zeros_like(total), where=count > 0
+        )
+        top = np.zeros(m)
+        np.maximum.at(top, own, amount)
+        cols[f"{direction}_max"] = np.where(count > 0, top, 0.0)
+    first = np.full(m, np.iinfo(np.int64).max)
+    last = np.full(m, np.iinfo(np.int64).min)
+    for own in (s, t):
+        np.minimum.at(first, own, us)
+        np.maximum.at(last, own, us)
+    cols["active_days"] = (last - first) / 86400e6
+    names = [
+        "out_count",
+        "in_count",
+        "out_fan",
+        "in_fan",
+        "out_sum",
+        "out_mean",
+        "out_max",
+        "in_sum",
+        "in_mean",
+        "in_max",
+        "active_days",
+    ]
+    return pd.DataFrame({k: cols[k] for k in names}, index=pd.RangeIndex(m, name="acct"))
 
 
 def _lag_stats(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -274,17 +311,6 @@ def _pattern_matches(
     return matches
 
 
-def _counts(matches: pd.DataFrame, column: str, patterns: Sequence[str]) -> pd.DataFrame:
-    """Matches per (member of ``column``, typology): index the members, one column per typology."""
-    if matches.empty:
-        return pd.DataFrame(columns=list(patterns), dtype=float)
-    exploded = matches[["typology", column]].reset_index(names="match").explode(column).dropna()
-    # an account listed twice in one match (the centre of a cycle) counts once
-    exploded = exploded.drop_duplicates(["match", column])
-    table = exploded.groupby([column, "typology"]).size().unstack("typology", fill_value=0)
-    return table.reindex(columns=list(patterns), fill_value=0).astype(float)
-
-
 def _clean_name(typology: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", typology.lower())
 
@@ -297,6 +323,7 @@ def transaction_features(
     pattern_params: Mapping[str, Any] | None = None,
     account_totals: bool = True,
     lags: bool = False,
+    matches: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Graph features of every transaction.
 
@@ -345,6 +372,11 @@ def transaction_features(
         Add the whole-table statistics of both end accounts.
     lags : bool
         Add the time-since and repeated-pair features.
+    matches : pandas.DataFrame, optional
+        Matches already found on ``tx`` by
+        :func:`~cybertnoc.domains.laundering.typologies.detect_all` (a screening run): the
+        pattern counts are taken from them instead of running the rules again, and
+        ``pattern_params`` is not used. Typologies of ``patterns`` absent from them count 0.
 
     Returns
     -------
@@ -381,20 +413,22 @@ def transaction_features(
     spans = _windows(windows)
     coded = _validate(tx)
     patterns = list(patterns)
-    with duckdb.connect() as con:
-        con.execute("SET threads TO 1")  # same result on every machine, modest memory
-        con.register("tx", coded)
-        con.execute(_events_sql())
-        blocks = [_window_stats(con, w) for w in spans]
-        if lags:
-            blocks.append(_lag_stats(con))
-        totals = con.execute(_ACCOUNT_SQL).df().set_index("acct") if account_totals else None
-    feats = pd.concat(blocks, axis=1).sort_index()
-    if totals is not None:
+    events = _Events(coded)
+    blocks = [_window_stats(events, w) for w in spans]
+    del events
+    if lags:
+        with duckdb.connect() as con:
+            con.execute("SET threads TO 1")  # same result on every machine, modest memory
+            con.register("tx", coded)
+            con.execute(_events_sql())
+            blocks.append(_lag_stats(con).reset_index(drop=True))
+    feats = pd.concat(blocks, axis=1)
+    if account_totals:
+        totals = _account_totals(coded)
         for end, key in (("src", "s"), ("dst", "t")):
-            picked = totals.loc[coded[key].to_numpy()]
+            codes = coded[key].to_numpy()
             for col in totals.columns:
-                feats[f"{end}_total_{col}"] = picked[col].to_numpy(dtype=float)
+                feats[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=float)[codes]
     ts = tx["timestamp"]
     if isinstance(ts.dtype, pd.DatetimeTZDtype):
         ts = ts.dt.tz_convert("UTC")
@@ -412,15 +446,56 @@ def transaction_features(
         axis=1,
     )
     if patterns:
-        matches = _pattern_matches(tx, patterns, pattern_params)
-        by_tx = _counts(matches, "tx_ids", patterns)
-        by_account = _counts(matches, "accounts", patterns)
+        if matches is None:
+            matches = _pattern_matches(tx, patterns, pattern_params)
+        else:
+            matches = _given_matches(matches, patterns)
+        row_of = pd.Index(tx["tx_id"]).get_indexer
+        ends = pd.concat([tx["source"], tx["target"]], ignore_index=True)
+        codes, uniques = pd.factorize(ends)
+        code_of = pd.Index(uniques).get_indexer
+        n = len(tx)
+        pattern_cols: dict[str, np.ndarray] = {}
         for p in patterns:
+            chosen = matches[matches["typology"].to_numpy() == p]
             name = _clean_name(p)
-            out[f"tx_{name}"] = tx["tx_id"].map(by_tx[p]).fillna(0.0).to_numpy(dtype=float)
-            out[f"src_{name}"] = tx["source"].map(by_account[p]).fillna(0.0).to_numpy(dtype=float)
-            out[f"dst_{name}"] = tx["target"].map(by_account[p]).fillna(0.0).to_numpy(dtype=float)
+            pattern_cols[f"tx_{name}"] = _member_counts(chosen["tx_ids"], row_of, n)
+            per_account = _member_counts(chosen["accounts"], code_of, len(uniques))
+            pattern_cols[f"src_{name}"] = per_account[codes[:n]]
+            pattern_cols[f"dst_{name}"] = per_account[codes[n:]]
+        out = pd.concat([out, pd.DataFrame(pattern_cols)], axis=1)
     return out
+
+
+def _given_matches(matches: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFrame:
+    """Check matches passed in by the caller (the result of ``detect_all``)."""
+    if not isinstance(matches, pd.DataFrame) or not {"typology", "tx_ids", "accounts"} <= set(
+        matches.columns
+    ):
+        raise InvalidValue(
+            type(matches).__name__,
+            "the matches of detect_all: a DataFrame with columns typology, tx_ids, accounts",
+        )
+    unknown = [p for p in patterns if p not in TYPOLOGIES]
+    if unknown:
+        raise InvalidValue(unknown, f"typology names from {', '.join(TYPOLOGIES)}")
+    return matches
+
+
+def _member_counts(members: pd.Series, index_of: Any, size: int) -> np.ndarray:
+    """How many of the lists in ``members`` contain each item (items located by
+    ``index_of``, a ``pandas.Index.get_indexer``; an item listed twice in one list counts
+    once; items not found are ignored)."""
+    lists = members.tolist()
+    if not lists:
+        return np.zeros(size)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
+    where = np.asarray(index_of(pd.Index(flat)))
+    match = np.repeat(np.arange(len(lists)), lengths)
+    found = where >= 0
+    pairs = np.unique(match[found] * max(size, 1) + where[found])
+    return np.bincount(pairs % max(size, 1), minlength=size).astype(float)
 
 
 def account_features(
@@ -463,21 +538,16 @@ def account_features(
     [['a', 2.0, 0.0, 15.0], ['b', 1.0, 1.0, 5.0], ['c', 0.0, 2.0, 0.0]]
     """
     coded = _validate(tx)
-    codes, uniques = pd.factorize(pd.concat([tx["source"], tx["target"]], ignore_index=True))
-    del codes
-    with duckdb.connect() as con:
-        con.execute("SET threads TO 1")
-        con.register("tx", coded)
-        con.execute(_events_sql())
-        frame = con.execute(_ACCOUNT_SQL).df()
-    frame = frame.astype({c: float for c in frame.columns if c != "acct"})
-    frame.insert(0, "account", np.asarray(uniques, dtype=object)[frame["acct"].to_numpy()])
-    frame = frame.drop(columns="acct").reset_index(drop=True)
+    _, uniques = pd.factorize(pd.concat([tx["source"], tx["target"]], ignore_index=True))
+    frame = _account_totals(coded).reset_index(drop=True)
+    frame.insert(0, "account", np.asarray(uniques, dtype=object))
     patterns = list(patterns)
     if patterns:
-        by_account = _counts(_pattern_matches(tx, patterns, pattern_params), "accounts", patterns)
+        matches = _pattern_matches(tx, patterns, pattern_params)
+        code_of = pd.Index(uniques).get_indexer
         for p in patterns:
-            frame[_clean_name(p)] = frame["account"].map(by_account[p]).fillna(0.0).astype(float)
+            chosen = matches[matches["typology"].to_numpy() == p]
+            frame[_clean_name(p)] = _member_counts(chosen["accounts"], code_of, len(uniques))
     return frame
 
 

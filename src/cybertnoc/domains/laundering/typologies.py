@@ -68,9 +68,12 @@ import numpy as np
 import pandas as pd
 
 from cybertnoc.domains.laundering._windows import (
+    acts_within,
     forward_counts,
     max_forward_distinct,
+    paths_through,
     relay_links,
+    walk_segments,
 )
 from cybertnoc.errors import InvalidValue
 
@@ -775,8 +778,9 @@ def detect_scatter_gather(
 
     Notes
     -----
-    Only payments inside fan episodes are joined (on the intermediary), so the join stays small:
-    its size is the number of (scatter, gather) payment pairs through the same intermediary.
+    Only payments inside fan episodes are joined (on the intermediary), one scatter episode at a
+    time in a compiled loop: the work is the number of (scatter, gather) payment pairs through
+    the same intermediary.
 
     Examples
     --------
@@ -797,48 +801,34 @@ def detect_scatter_gather(
     fan_in = _fan_episodes(data, "in", min_degree, w)
     if fan_out.empty or fan_in.empty:
         return _empty()
-    ends = "TRUE" if allow_return else "s.v <> g.u"
-    order = "" if require_time_order else f"- {_us(w)}"
     hold_text = f"passing funds on within {_span(w)}"
     if not require_time_order:
         hold_text = f"paying on within {_span(w)} of being paid, in either order"
     if allow_return:
         hold_text += ", the last account possibly the first"
-    scatter = pd.DataFrame(
-        {
-            "ep_out": fan_out["episode"].to_numpy(),
-            "v": fan_out["group"].to_numpy(),
-            "m": data.t[fan_out["row"].to_numpy()],
-            "t1": data.us[fan_out["row"].to_numpy()],
-            "r1": fan_out["row"].to_numpy(),
-        }
+    r_out, r_in = fan_out["row"].to_numpy(), fan_in["row"].to_numpy()
+    i, j = paths_through(
+        fan_out["episode"].to_numpy(),
+        fan_out["group"].to_numpy(),
+        data.t[r_out],
+        data.us[r_out],
+        fan_in["episode"].to_numpy(),
+        fan_in["group"].to_numpy(),
+        data.s[r_in],
+        data.us[r_in],
+        _us(w),
+        time_order=require_time_order,
+        allow_return=allow_return,
+        min_mid=min_degree,
     )
-    gather = pd.DataFrame(
-        {
-            "ep_in": fan_in["episode"].to_numpy(),
-            "u": fan_in["group"].to_numpy(),
-            "m": data.s[fan_in["row"].to_numpy()],
-            "t2": data.us[fan_in["row"].to_numpy()],
-            "r2": fan_in["row"].to_numpy(),
-        }
-    )
-    query = f"""
-        WITH paths AS (
-            SELECT s.ep_out, g.ep_in, s.v, g.u, s.m, s.r1, g.r2
-            FROM scatter s JOIN gather g ON s.m = g.m
-            WHERE {ends} AND g.t2 >= s.t1 {order} AND g.t2 <= s.t1 + {_us(w)}
-        ), enough AS (
-            SELECT ep_out, ep_in FROM paths GROUP BY ep_out, ep_in
-            HAVING COUNT(DISTINCT m) >= {min_degree}
-        )
-        SELECT p.ep_out, p.ep_in, p.v, p.u, p.r1, p.r2
-        FROM paths p JOIN enough USING (ep_out, ep_in)
-        ORDER BY p.ep_out, p.ep_in
-    """
-    with duckdb.connect() as con:
-        con.register("scatter", scatter)
-        con.register("gather", gather)
-        paths = con.execute(query).fetchnumpy()
+    paths = {
+        "ep_out": fan_out["episode"].to_numpy()[i],
+        "ep_in": fan_in["episode"].to_numpy()[j],
+        "v": fan_out["group"].to_numpy()[i],
+        "u": fan_in["group"].to_numpy()[j],
+        "r1": r_out[i],
+        "r2": r_in[j],
+    }
     if len(paths["ep_out"]) == 0:
         return _empty()
     key = paths["ep_out"].astype(np.int64) * (int(paths["ep_in"].max()) + 1) + paths["ep_in"]
@@ -957,37 +947,12 @@ def _temporal_filter(data: _Tx, rows: np.ndarray, w_us: int, rounds: int) -> np.
     for _ in range(rounds):
         if len(rows) == 0:
             break
-        s, t, ts = data.s[rows], data.t[rows], data.us[rows]
-        keep = _acts_within(s, t, ts, w_us) & _acts_within(t, s, ts, w_us)
+        s, t, ts, rank = data.s[rows], data.t[rows], data.us[rows], data.rank[rows]
+        keep = acts_within(s, t, ts, w_us, rank) & acts_within(t, s, ts, w_us, rank)
         rows = rows[keep]
         if keep.all():
             break
     return rows
-
-
-def _acts_within(actor: np.ndarray, who: np.ndarray, ts: np.ndarray, w: int) -> np.ndarray:
-    """For each row i: does account ``who[i]`` occur in ``actor`` within [ts[i]-w, ts[i]+w]?
-
-    ``actor`` is the payer (or payee) column, so with ``actor=source, who=target`` this asks
-    whether the payee of row i pays anyone around that time. Binary search on packed
-    (account, time) integer keys, O(n log n). When the keys would overflow 64 bits, times are
-    coarsened and the window widened by one unit, which can only keep more rows (the filter
-    stays a necessary condition).
-    """
-    if len(ts) == 0:
-        return np.zeros(0, dtype=bool)
-    rel = ts - ts.min()
-    unit = 1
-    n_accounts = int(max(actor.max(), who.max())) + 1
-    while (n_accounts + 1) * (int(rel.max()) // unit + 2 * (w // unit + 1) + 2) >= 2**62:
-        unit *= 10
-    rel = rel // unit
-    wu = w // unit + 1 if unit > 1 else w
-    stride = int(rel.max()) + 2 * wu + 2
-    events = np.sort(actor * stride + rel + wu)
-    lo = np.searchsorted(events, who * stride + rel, side="left")
-    hi = np.searchsorted(events, who * stride + rel + 2 * wu, side="right")
-    return hi > lo
 
 
 def detect_cycles(
@@ -1770,38 +1735,6 @@ def _relay_links(
     return nxt
 
 
-def _walks(nxt: np.ndarray) -> list[np.ndarray]:
-    """Maximal chains of linked payments (each payment has at most one link in and out)."""
-    linked = nxt >= 0
-    has_prev = np.zeros(len(nxt), dtype=bool)
-    has_prev[nxt[linked]] = True
-    heads = np.flatnonzero(linked & ~has_prev)
-    walks = []
-    for h in heads.tolist():
-        walk = [h]
-        while nxt[walk[-1]] >= 0:
-            walk.append(int(nxt[walk[-1]]))
-        walks.append(np.asarray(walk, dtype=np.int64))
-    return walks
-
-
-def _segments(data: _Tx, walk: np.ndarray, simple: bool) -> list[np.ndarray]:
-    """Cut a walk where it returns to its first account (``simple``: to any account on it)."""
-    out, start = [], 0
-    seen = {int(data.s[walk[0]])}
-    first = int(data.s[walk[0]])
-    for i, r in enumerate(walk.tolist()):
-        t = int(data.t[r])
-        if (t in seen) if simple else (t == first):
-            out.append(walk[start:i])
-            start = i
-            first = int(data.s[r])
-            seen = {first}
-        seen.add(t)
-    out.append(walk[start:])
-    return [seg for seg in out if len(seg)]
-
-
 def _layering(
     tx: pd.DataFrame,
     typology: str,
@@ -1818,60 +1751,68 @@ def _layering(
     data = _Tx.of(tx)
     simple = typology == "chain"
     nxt = _relay_links(data, h, max_degree, max_cut, time_order)
-    walks = _walks(nxt)
+    linked = nxt >= 0
+    has_prev = np.zeros(data.n, dtype=bool)
+    has_prev[nxt[linked]] = True
+    heads = linked & ~has_prev
     if min_hops == 1:  # payments passed on by none and passing on none are walks of one
         rows, _ = _non_hub_rows(data, _us(h), max_degree)
-        linked = np.zeros(data.n, dtype=bool)
-        linked[nxt >= 0] = True
-        linked[nxt[nxt >= 0]] = True
-        walks += [np.asarray([r], dtype=np.int64) for r in rows[~linked[rows]].tolist()]
-    out: list[dict[str, Any]] = []
-    for walk in walks:
-        if len(walk) < min_hops:
-            continue
-        for seg in _segments(data, walk, simple):
-            if len(seg) < min_hops:
-                continue
-            path = [int(data.s[seg[0]]), *data.t[seg].tolist()]
-            accounts = _ordered_unique(np.asarray(path))
-            ids = data.tx_id[seg].tolist()
-            amount = float(data.amount[seg].sum())
-            flow = " -> ".join(str(data.account(a)) for a in path)
-            if simple:
-                what = (
-                    f"each account passing on between {100 * (1 - max_cut):.0f}% and 100% "
-                    f"of what it received"
-                )
-                rule_text = (
-                    f"simple path of at least {min_hops} payments, each passed on within "
-                    f"{_span(h)} keeping at most {100 * max_cut:.0f}%"  # type: ignore[operator]
-                )
-            else:
-                what = "each payee paying on"
-                rule_text = (
-                    f"walk of at least {min_hops} payments not returning to its first "
-                    f"account, each payee paying on within {_span(h)}"
-                    + ("" if time_order else " before or after being paid")
-                )
-            rule = (
-                f"Funds moved along {len(seg)} payments ({flow}), {what}, totalling "
-                f"{_money(amount)} between {_when(data.ts[seg[0]])} and "
-                f"{_when(data.ts[seg[-1]])} (rule: {rule_text})."
-            )
-            out.append(
-                {
-                    "typology": typology,
-                    "pattern_id": _pattern_id(typology, "", ids),
-                    "accounts": [data.account(a) for a in accounts],
-                    "tx_ids": ids,
-                    "amount_total": amount,
-                    "start": data.ts[seg[0]],
-                    "end": data.ts[seg[-1]],
-                    "rule": rule,
-                }
-            )
-    logger.info("%s: %d match(es)", typology, len(out))
-    return _finish(out)
+        alone = np.zeros(data.n, dtype=bool)
+        alone[rows] = True
+        heads |= alone & ~linked & ~has_prev
+    seg, rows = walk_segments(np.flatnonzero(heads), nxt, data.s, data.t, simple=simple)
+    sizes = np.bincount(seg, minlength=int(seg[-1]) + 1 if len(seg) else 0)
+    kept = sizes[seg] >= min_hops
+    seg, rows = seg[kept], rows[kept]
+    if len(seg) == 0:
+        logger.info("%s: 0 match(es)", typology)
+        return _empty()
+    new = np.r_[True, seg[1:] != seg[:-1]]
+    match = np.cumsum(new) - 1
+    m = int(match[-1]) + 1
+    starts = np.flatnonzero(new)
+    last = np.r_[starts[1:], len(rows)] - 1
+    # the flow: the first payer, then each payee
+    path = np.insert(data.t[rows], starts, data.s[rows[starts]])
+    path_match = np.insert(match, starts, match[starts])
+    path_starts = starts + np.arange(m)
+    p_match, firsts = _flat_unique(path_match, path)
+    accounts = _split(data.names[firsts], _starts(p_match, m))
+    flows = [" -> ".join(map(str, x)) for x in _split(data.names[path], path_starts)]
+    amounts = np.add.reduceat(data.amount[rows], starts)
+    start_us, end_us = data.us[rows[starts]], data.us[rows[last]]
+    if simple:
+        what = (
+            f"each account passing on between {100 * (1 - max_cut):.0f}% and 100% "  # type: ignore[operator]
+            f"of what it received"
+        )
+        rule_text = (
+            f"simple path of at least {min_hops} payments, each passed on within "
+            f"{_span(h)} keeping at most {100 * max_cut:.0f}%"  # type: ignore[operator]
+        )
+    else:
+        what = "each payee paying on"
+        rule_text = (
+            f"walk of at least {min_hops} payments not returning to its first "
+            f"account, each payee paying on within {_span(h)}"
+            + ("" if time_order else " before or after being paid")
+        )
+    rules = [
+        f"Funds moved along {k} payments ({flow}), {what}, totalling {_money(a)} between "
+        f"{t0} and {t1} (rule: {rule_text})."
+        for k, flow, a, t0, t1 in zip(
+            (last - starts + 1).tolist(),
+            flows,
+            amounts.tolist(),
+            _whens(start_us),
+            _whens(end_us),
+            strict=True,
+        )
+    ]
+    logger.info("%s: %d match(es)", typology, m)
+    return _frame(
+        typology, _split(data.tx_id[rows], starts), accounts, amounts, start_us, end_us, rules
+    )
 
 
 def detect_random_layering(
@@ -1923,8 +1864,9 @@ def detect_random_layering(
     Notes
     -----
     Each payment is matched with its payee's next payments within ``hold`` by binary search in
-    a compiled loop, then mutual-nearest selection, so chains are disjoint and found in one pass. No amount condition
-    (AMLworld amounts change currency along a walk); :func:`detect_chain_layering` adds one.
+    a compiled loop, then mutual-nearest selection, so chains are disjoint and found in one
+    pass. No amount condition (AMLworld amounts change currency along a walk);
+    :func:`detect_chain_layering` adds one.
 
     Examples
     --------
