@@ -13,16 +13,55 @@ lies in the interval, including items at the same time that come before it in th
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numba
 import numpy as np
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def paused_gc(fn: _F) -> _F:
+    """Run ``fn`` with Python's cyclic garbage collector paused. Building hundreds of
+    thousands of matches allocates millions of small lists, and the collector's passes over
+    them cost a tenth of the rules' time at 5 million payments; nothing here makes cycles."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]
+
 
 __all__ = [
     "acts_within",
     "backward_stats",
+    "distinct",
     "forward_counts",
     "max_forward_distinct",
+    "paths_through",
+    "paused_gc",
     "relay_links",
+    "walk_segments",
 ]
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (``np.unique`` without its hash table,
+    which is several times slower on millions of 64-bit keys)."""
+    out = np.sort(values)
+    if len(out) < 2:
+        return out
+    return out[np.r_[True, out[1:] != out[:-1]]]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -96,12 +135,16 @@ def forward_counts(
     return _forward(g, t, o, np.int64(w), n_values, distinct)
 
 
-def max_forward_distinct(g: np.ndarray, t: np.ndarray, o: np.ndarray, w: int) -> np.ndarray:
+def max_forward_distinct(
+    g: np.ndarray, t: np.ndarray, o: np.ndarray, w: int, order: np.ndarray | None = None
+) -> np.ndarray:
     """Per group (codes ``0..max(g)``), the most distinct values of ``o`` in any forward window
-    [t_i, t_i + w] of its items; ``g``, ``t``, ``o`` in any order."""
+    [t_i, t_i + w] of its items; ``g``, ``t``, ``o`` in any order (``order``, if known, sorts
+    them by group, then time)."""
     if len(g) == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((t, g))
+    if order is None:
+        order = np.lexsort((t, g))
     _, _, k = forward_counts(g[order], t[order], o[order], w, distinct=True)
     best = np.zeros(int(g.max()) + 1, dtype=np.int64)
     np.maximum.at(best, g[order], k)
@@ -109,7 +152,7 @@ def max_forward_distinct(g: np.ndarray, t: np.ndarray, o: np.ndarray, w: int) ->
 
 
 @numba.njit(cache=True, nogil=True)
-def _backward(acct, us, other, amount, inbound, w, n_values):  # pragma: no cover - compiled
+def _backward(acct, us, other, amount, inbound, w, n_values, dest):  # pragma: no cover
     n = len(acct)
     count = np.zeros((2, n), np.float64)
     total = np.zeros((2, n), np.float64)
@@ -165,11 +208,12 @@ def _backward(acct, us, other, amount, inbound, w, n_values):  # pragma: no cove
                 lo += 1
             for d in range(2):
                 for q in range(j, p):
-                    count[d, q] = c_n[d]
-                    fan[d, q] = c_f[d]
+                    x = dest[q]
+                    count[d, x] = c_n[d]
+                    fan[d, x] = c_f[d]
                     if c_n[d] > 0:
-                        total[d, q] = c_s[d]
-                        top[d, q] = amount[dq[d, head[d]]]
+                        total[d, x] = c_s[d]
+                        top[d, x] = amount[dq[d, head[d]]]
             j = p
         while lo < hi:
             cnt[inbound[lo], other[lo]] -= 1
@@ -185,6 +229,7 @@ def backward_stats(
     amount: np.ndarray,
     inbound: np.ndarray,
     w: int,
+    dest: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Backward windows [t_i - w, t_i] of account events sorted by (``acct``, ``us``).
 
@@ -192,8 +237,11 @@ def backward_stats(
     ``0..``), ``inbound`` 0 for a payment made, 1 for one received. Returns four arrays of shape
     (2, n), indexed by direction (0 made, 1 received): the number of payments, their total, the
     largest amount (0 when none) and the distinct counterparties, over the account's events in
-    the window (the event itself and any at the same time included).
+    the window (the event itself and any at the same time included). With ``dest`` (a
+    permutation), event i's results are written at position ``dest[i]``.
     """
+    if dest is None:
+        dest = np.arange(len(acct))
     return _backward(
         np.ascontiguousarray(acct, dtype=np.int64),
         np.ascontiguousarray(us, dtype=np.int64),
@@ -202,6 +250,7 @@ def backward_stats(
         np.ascontiguousarray(inbound, dtype=np.int64),
         np.int64(w),
         int(other.max()) + 1 if len(other) else 1,
+        np.ascontiguousarray(dest, dtype=np.int64),
     )
 
 

@@ -57,7 +57,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cybertnoc.domains.laundering._windows import backward_stats
+from cybertnoc.domains.laundering._windows import backward_stats, distinct, paused_gc
 from cybertnoc.domains.laundering.typologies import REQUIRED_COLUMNS, TYPOLOGIES, detect_all
 from cybertnoc.errors import InvalidValue
 
@@ -171,50 +171,58 @@ def _events_sql() -> str:
 
 class _Events:
     """Each transfer seen from both ends (an outgoing event of its source, an incoming one of
-    its target), sorted by account, then time: the input of the windowed statistics."""
+    its target), sorted by account, then time: the input of the windowed statistics. Event i
+    (< n) is transfer i's outgoing event, event n + i its incoming one."""
 
     def __init__(self, coded: pd.DataFrame) -> None:
         n = len(coded)
         s, t = coded["s"].to_numpy(), coded["t"].to_numpy()
+        us = coded["us"].to_numpy()
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(us, kind="stable")] = np.arange(n)
         acct = np.concatenate([s, t])
-        us = np.concatenate([coded["us"].to_numpy()] * 2)
-        order = np.lexsort((us, acct))
+        order = np.argsort(acct * max(n, 1) + np.concatenate([rank, rank]))
         self.n = n
-        self.acct, self.us = acct[order], us[order]
+        self.order = order
+        self.acct, self.us = acct[order], np.concatenate([us, us])[order]
         self.other = np.concatenate([t, s])[order]
         self.amount = np.concatenate([coded["amount"].to_numpy()] * 2)[order]
         self.inbound = (order >= n).astype(np.int64)
-        # where each transfer's outgoing (source) and incoming (target) event ended up
-        self.place = np.empty(2 * n, dtype=np.int64)
-        self.place[order] = np.arange(2 * n)
 
 
-def _window_stats(events: _Events, window: pd.Timedelta) -> pd.DataFrame:
-    """Both ends' windowed statistics per transaction, one column per (end, direction, stat)."""
+def _window_stats(events: _Events, window: pd.Timedelta) -> dict[str, np.ndarray]:
+    """Both ends' windowed statistics per transaction, one column per (end, direction, stat),
+    in transaction order."""
     w_us = int(window / pd.Timedelta(microseconds=1))
     sfx = _suffix(window)
     count, total, top, fan = backward_stats(
-        events.acct, events.us, events.other, events.amount, events.inbound, w_us
+        events.acct,
+        events.us,
+        events.other,
+        events.amount,
+        events.inbound,
+        w_us,
+        dest=events.order,  # results in event order: transfer i's source, then its target
     )
     n = events.n
     cols = {}
-    for end, places in (("src", events.place[:n]), ("dst", events.place[n:])):
+    for end, part in (("src", slice(0, n)), ("dst", slice(n, 2 * n))):
         for d, direction in enumerate(("out", "in")):
-            c, tot = count[d, places], total[d, places]
+            c, tot = count[d, part], total[d, part]
             cols[f"{end}_{direction}_count_{sfx}"] = c
-            cols[f"{end}_{direction}_fan_{sfx}"] = fan[d, places]
+            cols[f"{end}_{direction}_fan_{sfx}"] = fan[d, part]
             cols[f"{end}_{direction}_sum_{sfx}"] = tot
             cols[f"{end}_{direction}_mean_{sfx}"] = np.divide(
                 tot, c, out=np.zeros_like(tot), where=c > 0
             )
-            cols[f"{end}_{direction}_max_{sfx}"] = top[d, places]
+            cols[f"{end}_{direction}_max_{sfx}"] = top[d, part]
     order = [
         f"{end}_{direction}_{stat}_{sfx}"
         for end in ("src", "dst")
         for direction in ("out", "in")
         for stat in ("count", "fan", "sum", "mean", "max")
     ]
-    return pd.DataFrame({k: cols[k] for k in order})
+    return {k: cols[k] for k in order}
 
 
 def _account_totals(coded: pd.DataFrame) -> pd.DataFrame:
@@ -225,7 +233,7 @@ def _account_totals(coded: pd.DataFrame) -> pd.DataFrame:
     cols: dict[str, np.ndarray] = {}
     for direction, own, other in (("out", s, t), ("in", t, s)):
         count = np.bincount(own, minlength=m).astype(float)
-        pairs = np.unique(own * max(m, 1) + other)
+        pairs = distinct(own * max(m, 1) + other)
         cols[f"{direction}_count"] = count
         cols[f"{direction}_fan"] = np.bincount(pairs // max(m, 1), minlength=m).astype(float)
         total = np.bincount(own, weights=amount, minlength=m)
@@ -315,6 +323,7 @@ def _clean_name(typology: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", typology.lower())
 
 
+@paused_gc
 def transaction_features(
     tx: pd.DataFrame,
     *,
@@ -413,58 +422,55 @@ def transaction_features(
     spans = _windows(windows)
     coded = _validate(tx)
     patterns = list(patterns)
+    if patterns:  # first: the rules' working memory is freed before the columns are made
+        if matches is None:
+            matches = _pattern_matches(tx, patterns, pattern_params)
+        else:
+            matches = _given_matches(matches, patterns)
+    ts = tx["timestamp"]
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert("UTC")
+    amount = coded["amount"].to_numpy()
+    # one dict of columns, made into a frame without copying (a frame of 5 million rows and
+    # about 100 columns is 4 GB: a consolidating copy would double the peak memory)
+    cols: dict[str, np.ndarray] = {
+        "tx_id": tx["tx_id"].to_numpy(),
+        "amount": amount,
+        "amount_whole": (np.round(amount * 100) % 100 == 0).astype(float),
+        "hour": ts.dt.hour.to_numpy(dtype=float),
+        "weekday": ts.dt.day_of_week.to_numpy(dtype=float),
+    }
     events = _Events(coded)
-    blocks = [_window_stats(events, w) for w in spans]
+    for w in spans:
+        cols.update(_window_stats(events, w))
     del events
     if lags:
         with duckdb.connect() as con:
             con.execute("SET threads TO 1")  # same result on every machine, modest memory
             con.register("tx", coded)
             con.execute(_events_sql())
-            blocks.append(_lag_stats(con).reset_index(drop=True))
-    feats = pd.concat(blocks, axis=1)
+            lag = _lag_stats(con)
+        cols.update({c: lag[c].to_numpy() for c in lag.columns})
     if account_totals:
         totals = _account_totals(coded)
         for end, key in (("src", "s"), ("dst", "t")):
-            codes = coded[key].to_numpy()
+            ends_code = coded[key].to_numpy()
             for col in totals.columns:
-                feats[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=float)[codes]
-    ts = tx["timestamp"]
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_convert("UTC")
-    amount = coded["amount"].to_numpy()
-    basic = pd.DataFrame(
-        {
-            "amount": amount,
-            "amount_whole": (np.round(amount * 100) % 100 == 0).astype(float),
-            "hour": ts.dt.hour.to_numpy(dtype=float),
-            "weekday": ts.dt.day_of_week.to_numpy(dtype=float),
-        }
-    )
-    out = pd.concat(
-        [pd.DataFrame({"tx_id": tx["tx_id"].to_numpy()}), basic, feats.reset_index(drop=True)],
-        axis=1,
-    )
+                cols[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=float)[ends_code]
     if patterns:
-        if matches is None:
-            matches = _pattern_matches(tx, patterns, pattern_params)
-        else:
-            matches = _given_matches(matches, patterns)
-        row_of = pd.Index(tx["tx_id"]).get_indexer
+        row_of = pd.Index(tx["tx_id"])
         ends = pd.concat([tx["source"], tx["target"]], ignore_index=True)
         codes, uniques = pd.factorize(ends)
-        code_of = pd.Index(uniques).get_indexer
+        code_of = pd.Index(uniques)
         n = len(tx)
-        pattern_cols: dict[str, np.ndarray] = {}
         for p in patterns:
             chosen = matches[matches["typology"].to_numpy() == p]
             name = _clean_name(p)
-            pattern_cols[f"tx_{name}"] = _member_counts(chosen["tx_ids"], row_of, n)
+            cols[f"tx_{name}"] = _member_counts(chosen["tx_ids"], row_of, n)
             per_account = _member_counts(chosen["accounts"], code_of, len(uniques))
-            pattern_cols[f"src_{name}"] = per_account[codes[:n]]
-            pattern_cols[f"dst_{name}"] = per_account[codes[n:]]
-        out = pd.concat([out, pd.DataFrame(pattern_cols)], axis=1)
-    return out
+            cols[f"src_{name}"] = per_account[codes[:n]]
+            cols[f"dst_{name}"] = per_account[codes[n:]]
+    return pd.DataFrame(cols, copy=False)
 
 
 def _given_matches(matches: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFrame:
@@ -482,22 +488,26 @@ def _given_matches(matches: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
     return matches
 
 
-def _member_counts(members: pd.Series, index_of: Any, size: int) -> np.ndarray:
-    """How many of the lists in ``members`` contain each item (items located by
-    ``index_of``, a ``pandas.Index.get_indexer``; an item listed twice in one list counts
-    once; items not found are ignored)."""
+def _member_counts(members: pd.Series, index: pd.Index, size: int) -> np.ndarray:
+    """How many of the lists in ``members`` contain each item of ``index`` (an item listed
+    twice in one list counts once; items not in ``index`` are ignored)."""
     lists = members.tolist()
     if not lists:
         return np.zeros(size)
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = list(chain.from_iterable(lists))
-    where = np.asarray(index_of(pd.Index(flat)))
+    if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":  # no Python objects
+        values = pd.Index(np.fromiter(flat, dtype=index.dtype, count=len(flat)))
+    else:
+        values = pd.Index(flat)
+    where = np.asarray(index.get_indexer(values))
     match = np.repeat(np.arange(len(lists)), lengths)
     found = where >= 0
-    pairs = np.unique(match[found] * max(size, 1) + where[found])
+    pairs = distinct(match[found] * max(size, 1) + where[found])
     return np.bincount(pairs % max(size, 1), minlength=size).astype(float)
 
 
+@paused_gc
 def account_features(
     tx: pd.DataFrame,
     *,
@@ -544,7 +554,7 @@ def account_features(
     patterns = list(patterns)
     if patterns:
         matches = _pattern_matches(tx, patterns, pattern_params)
-        code_of = pd.Index(uniques).get_indexer
+        code_of = pd.Index(uniques)
         for p in patterns:
             chosen = matches[matches["typology"].to_numpy() == p]
             frame[_clean_name(p)] = _member_counts(chosen["accounts"], code_of, len(uniques))

@@ -60,18 +60,22 @@ import hashlib
 import inspect
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import duckdb
-import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse
+import scipy.sparse.csgraph
 
 from cybertnoc.domains.laundering._windows import (
     acts_within,
+    distinct,
     forward_counts,
     max_forward_distinct,
     paths_through,
+    paused_gc,
     relay_links,
     walk_segments,
 )
@@ -226,6 +230,15 @@ class _Tx:
             self.__dict__["names"] = names
         return self.__dict__["names"]
 
+    def grouped(self, side: str) -> np.ndarray:
+        """All rows ordered by payer (``side="s"``) or payee (``"t"``), then time, ties by
+        input order (computed once per side; several rules' sliding windows share it)."""
+        key = ("grouped", side)
+        if key not in self.cache:
+            g = self.s if side == "s" else self.t
+            self.cache[key] = np.argsort(g * max(self.n, 1) + self.rank)  # type: ignore[assignment]
+        return self.cache[key]  # type: ignore[return-value]
+
     @property
     def by_rank(self) -> np.ndarray:
         """Rows in time order, ties by input order (the inverse of :attr:`rank`)."""
@@ -361,7 +374,10 @@ def _flat_unique(match: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     """Each match's distinct ``values`` (non-negative codes) in order of first appearance;
     ``match`` sorted."""
     span = int(values.max()) + 1 if len(values) else 1
-    _, first = np.unique(match.astype(np.int64) * span + values, return_index=True)
+    key = match.astype(np.int64) * span + values
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = order[np.r_[True, ordered[1:] != ordered[:-1]]] if len(key) else order
     first.sort()
     return match[first], values[first]
 
@@ -373,7 +389,9 @@ def _starts(match: np.ndarray, m: int) -> np.ndarray:
 
 def _split(values: np.ndarray, starts: np.ndarray) -> list[list[Any]]:
     """Per-match Python lists of a flat array."""
-    return [x.tolist() for x in np.split(values, starts[1:])]
+    flat = values.tolist()
+    bounds = [*starts.tolist(), len(flat)]
+    return [flat[a:b] for a, b in pairwise(bounds)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,12 +428,15 @@ def _window_episodes(
     window: pd.Timedelta,
     min_count: int,
     distinct: bool,
+    order: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """:func:`_episodes` on items given as arrays: group ``g``, time ``t`` (microseconds), the
-    counted value ``o`` and the item id ``rows`` (returned in column ``row``)."""
+    counted value ``o`` and the item id ``rows`` (returned in column ``row``); ``order``, if
+    known, sorts the items by group, time and id."""
     if len(rows) == 0:
         return pd.DataFrame({"episode": [], "group": [], "row": []}, dtype=np.int64)
-    order = np.lexsort((rows, t, g))
+    if order is None:
+        order = np.lexsort((rows, t, g))
     g, t, rows, o = g[order], t[order], rows[order], o[order]
     start, end, k = forward_counts(g, t, o, _us(window), distinct=distinct)
     qualifies = k >= min_count
@@ -444,9 +465,11 @@ def _fan_episodes(data: _Tx, direction: str, min_degree: int, window: pd.Timedel
     """Fan-out (``direction="out"``) or fan-in episodes, cached on ``data``."""
     key = ("fan", direction, min_degree, _us(window))
     if key not in data.cache:
-        rows = np.arange(data.n)
         group, other = (data.s, data.t) if direction == "out" else (data.t, data.s)
-        data.cache[key] = _episodes(data, rows, group, other, window, min_degree, distinct=True)
+        order = data.grouped("s" if direction == "out" else "t")
+        data.cache[key] = _window_episodes(
+            group, data.us, other, np.arange(data.n), window, min_degree, True, order=order
+        )
     return data.cache[key]
 
 
@@ -903,8 +926,8 @@ def _most_counterparties(data: _Tx, w_us: int) -> np.ndarray:
     key = ("most_counterparties", w_us)
     if key not in data.cache:
         most = np.zeros(len(data.accounts), dtype=np.int64)
-        for own, other in ((data.s, data.t), (data.t, data.s)):
-            best = max_forward_distinct(own, data.us, other, w_us)
+        for side, own, other in (("s", data.s, data.t), ("t", data.t, data.s)):
+            best = max_forward_distinct(own, data.us, other, w_us, order=data.grouped(side))
             most[: len(best)] = np.maximum(most[: len(best)], best)
         data.cache[key] = most  # type: ignore[assignment]
     return data.cache[key]  # type: ignore[return-value]
@@ -931,14 +954,11 @@ def _cycle_candidates(data: _Tx, w_us: int, max_degree: int | None) -> np.ndarra
     rows = _temporal_filter(data, rows, w_us, rounds=4)
     if len(rows):
         s, t = data.s[rows], data.t[rows]
-        pairs = np.unique(s * len(data.accounts) + t)
-        G = nx.DiGraph()
-        G.add_edges_from(zip(*np.divmod(pairs, len(data.accounts)), strict=True))
-        component = np.full(len(data.accounts), -1, dtype=np.int64)
-        for i, nodes in enumerate(nx.strongly_connected_components(G)):
-            if len(nodes) > 1:
-                component[np.fromiter(nodes, np.int64, len(nodes))] = i
-        rows = rows[(component[s] >= 0) & (component[s] == component[t])]
+        a = len(data.accounts)
+        ps, pt = np.divmod(distinct(s * a + t), a)  # each pair of accounts once
+        graph = scipy.sparse.csr_matrix((np.ones(len(ps), dtype=np.int8), (ps, pt)), shape=(a, a))
+        _, component = scipy.sparse.csgraph.connected_components(graph, connection="strong")
+        rows = rows[component[s] == component[t]]  # s != t: in a component of two or more
         rows = _temporal_filter(data, rows, w_us, rounds=2)
     return rows
 
@@ -1952,6 +1972,7 @@ _DETECTORS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
+@paused_gc
 def detect_all(
     tx: pd.DataFrame,
     *,
