@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import Any, TypeVar
 
 import numba
@@ -45,6 +48,7 @@ def paused_gc(fn: _F) -> _F:
 __all__ = [
     "acts_within",
     "backward_stats",
+    "cores",
     "distinct",
     "forward_counts",
     "max_forward_distinct",
@@ -154,10 +158,10 @@ def max_forward_distinct(
 @numba.njit(cache=True, nogil=True)
 def _backward(acct, us, other, amount, inbound, w, n_values, dest):  # pragma: no cover
     n = len(acct)
-    count = np.zeros((2, n), np.float64)
+    count = np.zeros((2, n), np.float32)  # counts: exact in float32 up to 2**24
     total = np.zeros((2, n), np.float64)
     top = np.zeros((2, n), np.float64)
-    fan = np.zeros((2, n), np.float64)
+    fan = np.zeros((2, n), np.float32)
     cnt = np.zeros((2, n_values), np.int32)
     dq = np.empty((2, n), np.int64)  # monotonic deques (indices, amounts decreasing)
     a = 0
@@ -521,11 +525,11 @@ def paths_through(
     m2 = np.asarray(m2, dtype=np.int64)
     order = np.lexsort((np.asarray(t2), m2))
     gptr = np.searchsorted(m2[order], np.arange(int(max(m2.max(), m1.max())) + 2))
-    i, j = _through(
-        np.ascontiguousarray(ep1, dtype=np.int64),
-        np.ascontiguousarray(v, dtype=np.int64),
-        np.ascontiguousarray(m1, dtype=np.int64),
-        np.ascontiguousarray(t1, dtype=np.int64),
+    ep1 = np.ascontiguousarray(ep1, dtype=np.int64)
+    v = np.ascontiguousarray(v, dtype=np.int64)
+    m1 = np.ascontiguousarray(m1, dtype=np.int64)
+    t1 = np.ascontiguousarray(t1, dtype=np.int64)
+    second = (
         np.ascontiguousarray(np.asarray(ep2)[order], dtype=np.int64),
         np.ascontiguousarray(np.asarray(u)[order], dtype=np.int64),
         np.ascontiguousarray(m2[order], dtype=np.int64),
@@ -536,7 +540,30 @@ def paths_through(
         allow_return,
         np.int64(min_mid),
     )
+
+    def part(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        a, b = bounds
+        i, j = _through(ep1[a:b], v[a:b], m1[a:b], t1[a:b], *second)
+        return i + a, j
+
+    # first episodes are independent: cut them into one run per core, at episode boundaries
+    parts = cores()
+    cuts = np.searchsorted(ep1, ep1[np.linspace(0, len(ep1) - 1, parts + 1).astype(np.int64)])
+    cuts[-1] = len(ep1)
+    spans = [(int(a), int(b)) for a, b in pairwise(cuts.tolist()) if b > a]
+    with ThreadPoolExecutor(max_workers=len(spans)) as pool:
+        found = list(pool.map(part, spans))
+    i = np.concatenate([f[0] for f in found])
+    j = np.concatenate([f[1] for f in found])
     return i, order[j]
+
+
+def cores() -> int:
+    """Cores this process may use (the compiled loops release the interpreter lock)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @numba.njit(cache=True, nogil=True)

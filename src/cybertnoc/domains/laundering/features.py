@@ -50,14 +50,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from itertools import chain
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, repeat
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from cybertnoc.domains.laundering._windows import backward_stats, distinct, paused_gc
+from cybertnoc.domains.laundering._windows import backward_stats, cores, distinct, paused_gc
 from cybertnoc.domains.laundering.typologies import REQUIRED_COLUMNS, TYPOLOGIES, detect_all
 from cybertnoc.errors import InvalidValue
 
@@ -213,7 +214,7 @@ def _window_stats(events: _Events, window: pd.Timedelta) -> dict[str, np.ndarray
             cols[f"{end}_{direction}_fan_{sfx}"] = fan[d, part]
             cols[f"{end}_{direction}_sum_{sfx}"] = tot
             cols[f"{end}_{direction}_mean_{sfx}"] = np.divide(
-                tot, c, out=np.zeros_like(tot), where=c > 0
+                tot, c, out=np.zeros_like(tot), where=c > 0, dtype=np.float64
             )
             cols[f"{end}_{direction}_max_{sfx}"] = top[d, part]
     order = [
@@ -391,6 +392,9 @@ def transaction_features(
     -------
     pandas.DataFrame
         ``tx_id`` and the features, one row per transaction in the input order (index reset).
+        Counts (payments, counterparties, pattern matches, ``hour``, ``weekday``,
+        ``amount_whole``) are float32, exact up to 16,777,216; amounts are float64. With the
+        defaults, 5 million transactions take about 2.9 GB.
 
     Raises
     ------
@@ -436,13 +440,15 @@ def transaction_features(
     cols: dict[str, np.ndarray] = {
         "tx_id": tx["tx_id"].to_numpy(),
         "amount": amount,
-        "amount_whole": (np.round(amount * 100) % 100 == 0).astype(float),
-        "hour": ts.dt.hour.to_numpy(dtype=float),
-        "weekday": ts.dt.day_of_week.to_numpy(dtype=float),
+        "amount_whole": (np.round(amount * 100) % 100 == 0).astype(np.float32),
+        "hour": ts.dt.hour.to_numpy(dtype=np.float32),
+        "weekday": ts.dt.day_of_week.to_numpy(dtype=np.float32),
     }
     events = _Events(coded)
-    for w in spans:
-        cols.update(_window_stats(events, w))
+    # one window per thread: the compiled pass releases the interpreter lock
+    with ThreadPoolExecutor(max_workers=max(1, min(len(spans), cores()))) as pool:
+        for block in pool.map(_window_stats, repeat(events), spans):
+            cols.update(block)
     del events
     if lags:
         with duckdb.connect() as con:
@@ -456,7 +462,8 @@ def transaction_features(
         for end, key in (("src", "s"), ("dst", "t")):
             ends_code = coded[key].to_numpy()
             for col in totals.columns:
-                cols[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=float)[ends_code]
+                kind = np.float32 if col.endswith(("_count", "_fan")) else np.float64
+                cols[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=kind)[ends_code]
     if patterns:
         row_of = pd.Index(tx["tx_id"])
         ends = pd.concat([tx["source"], tx["target"]], ignore_index=True)
@@ -493,7 +500,7 @@ def _member_counts(members: pd.Series, index: pd.Index, size: int) -> np.ndarray
     twice in one list counts once; items not in ``index`` are ignored)."""
     lists = members.tolist()
     if not lists:
-        return np.zeros(size)
+        return np.zeros(size, dtype=np.float32)
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = list(chain.from_iterable(lists))
     if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":  # no Python objects
@@ -504,7 +511,7 @@ def _member_counts(members: pd.Series, index: pd.Index, size: int) -> np.ndarray
     match = np.repeat(np.arange(len(lists)), lengths)
     found = where >= 0
     pairs = distinct(match[found] * max(size, 1) + where[found])
-    return np.bincount(pairs % max(size, 1), minlength=size).astype(float)
+    return np.bincount(pairs % max(size, 1), minlength=size).astype(np.float32)
 
 
 @paused_gc
