@@ -259,18 +259,11 @@ def backward_stats(
 
 
 @numba.njit(cache=True, nogil=True)
-def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order, out_o, in_o):  # pragma: no cover
-    m = len(s)
-    n_acc = max(s.max(), t.max()) + 2
-    out_ptr = np.searchsorted(s[out_o], np.arange(n_acc))  # payer a's payments: out_ptr[a:a+2]
-    in_ptr = np.searchsorted(t[in_o], np.arange(n_acc))
-    k_out = k[out_o]
-    k_in = k[in_o]
-    us_out = us[out_o]
-    us_in = us[in_o]
-    nxt = np.full(m, -1, np.int64)
-    prv = np.full(m, -1, np.int64)
-    for i in range(m):
+def _relay(  # pragma: no cover - compiled
+    s, t, us, k, amt, hold, lo_cut, band, time_order, sorted_by, nxt, prv, r0, r1
+):
+    out_o, in_o, out_ptr, in_ptr, k_out, k_in, us_out, us_in = sorted_by
+    for i in range(r0, r1):
         a = t[i]  # the payee, paying on
         lo = out_ptr[a]
         hi = out_ptr[a + 1]
@@ -302,7 +295,7 @@ def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order, out_o, in_o):  # pr
                     best = j
                     best_gap = gap
         nxt[i] = best
-    for j in range(m):
+    for j in range(r0, r1):
         a = s[j]  # the payer, paid before
         lo = in_ptr[a]
         hi = in_ptr[a + 1]
@@ -334,10 +327,6 @@ def _relay(s, t, us, k, amt, hold, lo_cut, band, time_order, out_o, in_o):  # pr
                     best = i
                     best_gap = gap
         prv[j] = best
-    for i in range(m):
-        if nxt[i] >= 0 and prv[nxt[i]] != i:
-            nxt[i] = -1
-    return nxt
 
 
 def relay_links(
@@ -365,19 +354,43 @@ def relay_links(
     t = np.ascontiguousarray(t, dtype=np.int64)
     rank = np.ascontiguousarray(rank, dtype=np.int64)
     span = int(rank.max()) + 1
-    return _relay(
+    us = np.ascontiguousarray(us, dtype=np.int64)
+    out_o = np.argsort(s * span + rank)  # payments made, by payer, then time
+    in_o = np.argsort(t * span + rank)  # payments received, by payee, then time
+    accounts = np.arange(int(max(s.max(), t.max())) + 2)
+    sorted_by = (
+        out_o,
+        in_o,
+        np.searchsorted(s[out_o], accounts),  # payer a's payments: [ptr[a], ptr[a + 1])
+        np.searchsorted(t[in_o], accounts),
+        rank[out_o],
+        rank[in_o],
+        us[out_o],
+        us[in_o],
+    )
+    m = len(s)
+    nxt = np.full(m, -1, dtype=np.int64)
+    prv = np.full(m, -1, dtype=np.int64)
+    args = (
         s,
         t,
-        np.ascontiguousarray(us, dtype=np.int64),
+        us,
         rank,
         np.ascontiguousarray(amount, dtype=np.float64),
         np.int64(hold),
         1.0 - (max_cut or 0.0),
         max_cut is not None,
         time_order,
-        np.argsort(s * span + rank),  # payments made, by payer, then time
-        np.argsort(t * span + rank),  # payments received, by payee, then time
+        sorted_by,
+        nxt,
+        prv,
     )
+    cuts = np.linspace(0, m, cores() + 1).astype(np.int64).tolist()
+    with ThreadPoolExecutor(max_workers=cores()) as pool:  # each fills its own rows
+        list(pool.map(lambda ab: _relay(*args, ab[0], ab[1]), pairwise(cuts)))
+    linked = np.flatnonzero(nxt >= 0)
+    nxt[linked[prv[nxt[linked]] != linked]] = -1  # keep mutual choices only
+    return nxt
 
 
 @numba.njit(cache=True, nogil=True)

@@ -465,16 +465,15 @@ def transaction_features(
                 kind = np.float32 if col.endswith(("_count", "_fan")) else np.float64
                 cols[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=kind)[ends_code]
     if patterns:
-        row_of = pd.Index(tx["tx_id"])
+        n = len(tx)
         ends = pd.concat([tx["source"], tx["target"]], ignore_index=True)
         codes, uniques = pd.factorize(ends)
-        code_of = pd.Index(uniques)
-        n = len(tx)
-        for p in patterns:
-            chosen = matches[matches["typology"].to_numpy() == p]
+        kinds = matches["typology"].to_numpy()
+        by_tx = _member_counts(matches["tx_ids"], kinds, patterns, pd.Index(tx["tx_id"]))
+        by_account = _member_counts(matches["accounts"], kinds, patterns, pd.Index(uniques))
+        for p, in_tx, per_account in zip(patterns, by_tx, by_account, strict=True):
             name = _clean_name(p)
-            cols[f"tx_{name}"] = _member_counts(chosen["tx_ids"], row_of, n)
-            per_account = _member_counts(chosen["accounts"], code_of, len(uniques))
+            cols[f"tx_{name}"] = in_tx
             cols[f"src_{name}"] = per_account[codes[:n]]
             cols[f"dst_{name}"] = per_account[codes[n:]]
     return pd.DataFrame(cols, copy=False)
@@ -495,12 +494,19 @@ def _given_matches(matches: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
     return matches
 
 
-def _member_counts(members: pd.Series, index: pd.Index, size: int) -> np.ndarray:
-    """How many of the lists in ``members`` contain each item of ``index`` (an item listed
-    twice in one list counts once; items not in ``index`` are ignored)."""
-    lists = members.tolist()
+def _member_counts(
+    members: pd.Series, kinds: np.ndarray, patterns: Sequence[str], index: pd.Index
+) -> np.ndarray:
+    """For each typology of ``patterns`` (rows) and each item of ``index`` (columns): how many
+    matches of that typology list the item in ``members`` (an item listed twice in one match
+    counts once; items not in ``index`` and other typologies are ignored). float32."""
+    size = len(index)
+    out = np.zeros((len(patterns), size), dtype=np.float32)
+    which = pd.Index(list(patterns)).get_indexer(kinds)
+    chosen = np.flatnonzero(which >= 0)
+    lists = members.to_numpy()[chosen].tolist()
     if not lists:
-        return np.zeros(size, dtype=np.float32)
+        return out
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = list(chain.from_iterable(lists))
     if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":  # no Python objects
@@ -511,7 +517,10 @@ def _member_counts(members: pd.Series, index: pd.Index, size: int) -> np.ndarray
     match = np.repeat(np.arange(len(lists)), lengths)
     found = where >= 0
     pairs = distinct(match[found] * max(size, 1) + where[found])
-    return np.bincount(pairs % max(size, 1), minlength=size).astype(np.float32)
+    kind = which[chosen][pairs // max(size, 1)]
+    for k in range(len(patterns)):
+        out[k] = np.bincount(pairs[kind == k] % max(size, 1), minlength=size)
+    return out
 
 
 @paused_gc
@@ -561,10 +570,11 @@ def account_features(
     patterns = list(patterns)
     if patterns:
         matches = _pattern_matches(tx, patterns, pattern_params)
-        code_of = pd.Index(uniques)
-        for p in patterns:
-            chosen = matches[matches["typology"].to_numpy() == p]
-            frame[_clean_name(p)] = _member_counts(chosen["accounts"], code_of, len(uniques))
+        counts = _member_counts(
+            matches["accounts"], matches["typology"].to_numpy(), patterns, pd.Index(uniques)
+        )
+        for p, per_account in zip(patterns, counts, strict=True):
+            frame[_clean_name(p)] = per_account
     return frame
 
 

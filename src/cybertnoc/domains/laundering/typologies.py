@@ -864,7 +864,7 @@ def detect_scatter_gather(
     r2 = paths["r2"].astype(np.int64)
     a1, rows1 = _flat_rows(data, match, r1)  # the scatter's payments
     a2, rows2 = _flat_rows(data, match, r2)  # the gather's payments
-    a, rows = _flat_rows(data, np.r_[match, match], np.r_[r1, r2])
+    a, rows = _flat_rows(data, np.r_[a1, a2], np.r_[rows1, rows2])  # both, merged
     s1, s2, s = _starts(a1, m), _starts(a2, m), _starts(a, m)
     e1 = np.r_[s1[1:], len(rows1)] - 1
     e2 = np.r_[s2[1:], len(rows2)] - 1
