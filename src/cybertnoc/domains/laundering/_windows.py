@@ -149,9 +149,11 @@ def max_forward_distinct(
         return np.zeros(0, dtype=np.int64)
     if order is None:
         order = np.lexsort((t, g))
-    _, _, k = forward_counts(g[order], t[order], o[order], w, distinct=True)
-    best = np.zeros(int(g.max()) + 1, dtype=np.int64)
-    np.maximum.at(best, g[order], k)
+    gs = g[order]
+    _, _, k = forward_counts(gs, t[order], o[order], w, distinct=True)
+    starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]])
+    best = np.zeros(int(gs[-1]) + 1, dtype=np.int64)
+    best[gs[starts]] = np.maximum.reduceat(k, starts)
     return best
 
 

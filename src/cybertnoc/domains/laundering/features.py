@@ -112,8 +112,9 @@ def _windows(windows: Sequence[str | pd.Timedelta]) -> list[pd.Timedelta]:
     return out
 
 
-def _validate(tx: pd.DataFrame) -> pd.DataFrame:
-    """Integer-coded copy: ``i`` (row), ``s``, ``t`` (account codes), ``us``, ``amount``."""
+def _validate(tx: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
+    """Integer-coded copy: ``i`` (row), ``s``, ``t`` (account codes), ``us``, ``amount``; and
+    the account ids by code."""
     if not isinstance(tx, pd.DataFrame):
         raise InvalidValue(type(tx).__name__, "a pandas DataFrame of transactions")
     missing = [c for c in REQUIRED_COLUMNS if c not in tx.columns]
@@ -148,9 +149,9 @@ def _validate(tx: pd.DataFrame) -> pd.DataFrame:
         )
     if isinstance(ts.dtype, pd.DatetimeTZDtype):
         ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
-    codes, _ = pd.factorize(pd.concat([tx["source"], tx["target"]], ignore_index=True))
+    codes, uniques = pd.factorize(pd.concat([tx["source"], tx["target"]], ignore_index=True))
     n = len(tx)
-    return pd.DataFrame(
+    coded = pd.DataFrame(
         {
             "i": np.arange(n, dtype=np.int64),
             "s": codes[:n].astype(np.int64),
@@ -159,6 +160,7 @@ def _validate(tx: pd.DataFrame) -> pd.DataFrame:
             "amount": tx["amount"].to_numpy(dtype=float),
         }
     )
+    return coded, uniques
 
 
 def _events_sql() -> str:
@@ -424,7 +426,7 @@ def transaction_features(
     777600.0
     """
     spans = _windows(windows)
-    coded = _validate(tx)
+    coded, accounts = _validate(tx)
     patterns = list(patterns)
     if patterns:  # first: the rules' working memory is freed before the columns are made
         if matches is None:
@@ -465,17 +467,15 @@ def transaction_features(
                 kind = np.float32 if col.endswith(("_count", "_fan")) else np.float64
                 cols[f"{end}_total_{col}"] = totals[col].to_numpy(dtype=kind)[ends_code]
     if patterns:
-        n = len(tx)
-        ends = pd.concat([tx["source"], tx["target"]], ignore_index=True)
-        codes, uniques = pd.factorize(ends)
         kinds = matches["typology"].to_numpy()
         by_tx = _member_counts(matches["tx_ids"], kinds, patterns, pd.Index(tx["tx_id"]))
-        by_account = _member_counts(matches["accounts"], kinds, patterns, pd.Index(uniques))
+        by_account = _member_counts(matches["accounts"], kinds, patterns, pd.Index(accounts))
+        src, dst = coded["s"].to_numpy(), coded["t"].to_numpy()
         for p, in_tx, per_account in zip(patterns, by_tx, by_account, strict=True):
             name = _clean_name(p)
             cols[f"tx_{name}"] = in_tx
-            cols[f"src_{name}"] = per_account[codes[:n]]
-            cols[f"dst_{name}"] = per_account[codes[n:]]
+            cols[f"src_{name}"] = per_account[src]
+            cols[f"dst_{name}"] = per_account[dst]
     return pd.DataFrame(cols, copy=False)
 
 
@@ -563,8 +563,8 @@ def account_features(
     >>> f[["account", "out_count", "in_fan", "out_mean"]].values.tolist()
     [['a', 2.0, 0.0, 15.0], ['b', 1.0, 1.0, 5.0], ['c', 0.0, 2.0, 0.0]]
     """
-    coded = _validate(tx)
-    _, uniques = pd.factorize(pd.concat([tx["source"], tx["target"]], ignore_index=True))
+    coded, accounts = _validate(tx)
+    uniques = accounts
     frame = _account_totals(coded).reset_index(drop=True)
     frame.insert(0, "account", np.asarray(uniques, dtype=object))
     patterns = list(patterns)

@@ -307,10 +307,8 @@ def _empty() -> pd.DataFrame:
 
 
 def _pattern_id(typology: str, variant: str, tx_ids: list[Any]) -> str:
-    h = hashlib.blake2b(digest_size=8)
-    h.update(f"{typology}|{variant}|".encode())
-    h.update("\x1f".join(sorted(map(str, tx_ids))).encode())
-    return f"{_PREFIX[typology]}-{h.hexdigest()}"
+    text = f"{typology}|{variant}|" + "\x1f".join(sorted(map(str, tx_ids)))
+    return f"{_PREFIX[typology]}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}"
 
 
 def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
