@@ -168,13 +168,16 @@ def test_paths_through_keep_episode_pairs_with_enough_middles():
     ep1 = np.sort(rng.integers(0, 6, n1))
     v = ep1 % 3
     m1 = rng.integers(3, 9, n1)
-    t1 = rng.integers(0, 10, n1)
-    ep2 = rng.integers(0, 6, n2)
+    t1 = np.zeros(n1, dtype=np.int64)
+    ep2 = np.sort(rng.integers(0, 6, n2))
     u = ep2 % 4
     m2 = rng.integers(3, 9, n2)
-    t2 = rng.integers(0, 10, n2)
+    t2 = np.zeros(n2, dtype=np.int64)
+    for e in range(6):  # in time order within each episode
+        t1[ep1 == e] = np.sort(rng.integers(0, 10, (ep1 == e).sum()))
+        t2[ep2 == e] = np.sort(rng.integers(0, 10, (ep2 == e).sum()))
     for time_order, allow_return in ((True, False), (False, True)):
-        i, j = paths_through(
+        g1, i, g2, j, head1, head2 = paths_through(
             ep1, v, m1, t1, ep2, u, m2, t2, 3,
             time_order=time_order, allow_return=allow_return, min_mid=3,
         )  # fmt: skip
@@ -190,11 +193,14 @@ def test_paths_through_keep_episode_pairs_with_enough_middles():
         middles: dict[tuple[int, int], set[int]] = {}
         for a, b in paths:
             middles.setdefault((ep1[a], ep2[b]), set()).add(m1[a])
-        kept = {(a, b) for a, b in paths if len(middles[(ep1[a], ep2[b])]) >= 3}
-        assert set(zip(i.tolist(), j.tolist(), strict=True)) == kept
-        assert len(i) == len(kept)
-        keys = list(zip(ep1[i].tolist(), ep2[j].tolist(), strict=True))
-        assert keys == sorted(keys)  # grouped by first, then second episode
+        kept = sorted(k for k, mids in middles.items() if len(mids) >= 3)
+        assert len(kept)  # the fixture has pairs to keep
+        assert list(zip(ep1[head1].tolist(), ep2[head2].tolist(), strict=True)) == kept
+        for g, pair in enumerate(kept):
+            firsts = sorted({a for a, b in paths if (ep1[a], ep2[b]) == pair})
+            seconds = sorted({b for a, b in paths if (ep1[a], ep2[b]) == pair})
+            assert i[g1 == g].tolist() == firsts
+            assert j[g2 == g].tolist() == seconds
 
 
 def test_distinct_is_numpy_unique():

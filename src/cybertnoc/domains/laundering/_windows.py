@@ -447,23 +447,29 @@ def _grow(a, size):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def _through(
-    ep1, v, m1, t1, ep2, u, m2, t2, gptr, w, back, allow_return, min_mid
-):  # pragma: no cover
-    n1 = len(ep1)
+def _through(  # pragma: no cover - compiled
+    ep1, v, m1, t1, ep2, u, m2, t2, gptr, w, back, allow_return, min_mid, jpos
+):
+    size = len(ep1)
     cap = 1024
     l_ep2 = np.empty(cap, np.int64)
     l_m = np.empty(cap, np.int64)
     l_i = np.empty(cap, np.int64)
     l_j = np.empty(cap, np.int64)
+    o_g1 = np.empty(cap, np.int64)
     o_i = np.empty(cap, np.int64)
+    o_g2 = np.empty(cap, np.int64)
     o_j = np.empty(cap, np.int64)
-    n_out = 0
+    h_i = np.empty(cap, np.int64)
+    h_j = np.empty(cap, np.int64)
+    n1 = 0
+    n2 = 0
+    n_grp = 0
     a = 0
     span = m2.max() + 2 if len(m2) else 1
-    while a < n1:
+    while a < size:
         b = a
-        while b < n1 and ep1[b] == ep1[a]:
+        while b < size and ep1[b] == ep1[a]:
             b += 1
         k = 0
         for i in range(a, b):
@@ -501,16 +507,31 @@ def _through(
                         last = l_m[order[h]]
                     h += 1
                 if distinct >= min_mid:
-                    if n_out + h - g > len(o_i):
-                        o_i = _grow(o_i, n_out + h - g)
-                        o_j = _grow(o_j, n_out + h - g)
-                    for q in range(g, h):
-                        o_i[n_out] = l_i[order[q]]
-                        o_j[n_out] = l_j[order[q]]
-                        n_out += 1
+                    ii = np.unique(l_i[order[g:h]])  # first payments, in time order
+                    jj = np.unique(jpos[l_j[order[g:h]]])  # second payments, in time order
+                    if n1 + len(ii) > len(o_i):
+                        o_i = _grow(o_i, n1 + len(ii))
+                        o_g1 = _grow(o_g1, n1 + len(ii))
+                    if n2 + len(jj) > len(o_j):
+                        o_j = _grow(o_j, n2 + len(jj))
+                        o_g2 = _grow(o_g2, n2 + len(jj))
+                    if n_grp == len(h_i):
+                        h_i = _grow(h_i, n_grp)
+                        h_j = _grow(h_j, n_grp)
+                    for x in ii:
+                        o_i[n1] = x
+                        o_g1[n1] = n_grp
+                        n1 += 1
+                    for x in jj:
+                        o_j[n2] = x
+                        o_g2[n2] = n_grp
+                        n2 += 1
+                    h_i[n_grp] = ii[0]
+                    h_j[n_grp] = jj[0]
+                    n_grp += 1
                 g = h
         a = b
-    return o_i[:n_out], o_j[:n_out]
+    return o_g1[:n1], o_i[:n1], o_g2[:n2], o_j[:n2], h_i[:n_grp], h_j[:n_grp]
 
 
 def paths_through(
@@ -527,16 +548,23 @@ def paths_through(
     time_order: bool,
     allow_return: bool,
     min_mid: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two-payment paths v -> m -> u joining a first set of payments (grouped by episode
-    ``ep1``, sorted by it) with a second (episode ``ep2``), through the same middle account
-    (``m1 == m2``), with t1 <= t2 <= t1 + w (without ``time_order``: |t2 - t1| <= w) and u != v
-    unless ``allow_return``; kept only for the pairs of episodes joined through at least
-    ``min_mid`` distinct middle accounts. Returns the positions (into the first set, into the
-    second) of every kept path, grouped by first episode, then by second episode.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of episodes joined by two-payment paths v -> m -> u.
+
+    A first set of payments (grouped by episode ``ep1``, sorted by it, in time order within
+    each episode) and a second (episode ``ep2``, in time order within each) are joined through
+    the same middle account (``m1 == m2``), with t1 <= t2 <= t1 + w (without ``time_order``:
+    |t2 - t1| <= w) and u != v unless ``allow_return``. A pair of episodes is kept when its
+    paths pass through at least ``min_mid`` distinct middle accounts.
+
+    Returns, for the kept pairs numbered 0.. in order of (first, second) episode: ``g1, i``
+    (the pair of each first-set payment on its paths, and its position, in time order within
+    each pair), ``g2, j`` (the same for the second set) and ``head1, head2`` (one position of
+    each pair in either set, to read its episodes and end accounts).
     """
+    empty = np.zeros(0, dtype=np.int64)
     if len(ep1) == 0 or len(ep2) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, empty, empty
     m2 = np.asarray(m2, dtype=np.int64)
     order = np.lexsort((np.asarray(t2), m2))
     gptr = np.searchsorted(m2[order], np.arange(int(max(m2.max(), m1.max())) + 2))
@@ -554,23 +582,29 @@ def paths_through(
         np.int64(0 if time_order else w),
         allow_return,
         np.int64(min_mid),
+        np.ascontiguousarray(order, dtype=np.int64),
     )
 
-    def part(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def part(bounds: tuple[int, int]) -> tuple[np.ndarray, ...]:
         a, b = bounds
-        i, j = _through(ep1[a:b], v[a:b], m1[a:b], t1[a:b], *second)
-        return i + a, j
+        g1, i, g2, j, h1, h2 = _through(ep1[a:b], v[a:b], m1[a:b], t1[a:b], *second)
+        return g1, i + a, g2, j, h1 + a, h2
 
     # first episodes are independent: cut them into one run per core, at episode boundaries
-    parts = cores()
-    cuts = np.searchsorted(ep1, ep1[np.linspace(0, len(ep1) - 1, parts + 1).astype(np.int64)])
+    cuts = np.searchsorted(ep1, ep1[np.linspace(0, len(ep1) - 1, cores() + 1).astype(np.int64)])
     cuts[-1] = len(ep1)
     spans = [(int(a), int(b)) for a, b in pairwise(cuts.tolist()) if b > a]
     with ThreadPoolExecutor(max_workers=len(spans)) as pool:
         found = list(pool.map(part, spans))
-    i = np.concatenate([f[0] for f in found])
-    j = np.concatenate([f[1] for f in found])
-    return i, order[j]
+    offsets = np.cumsum([0] + [len(f[4]) for f in found]).tolist()
+    return (
+        np.concatenate([f[0] + off for f, off in zip(found, offsets, strict=False)]),
+        np.concatenate([f[1] for f in found]),
+        np.concatenate([f[2] + off for f, off in zip(found, offsets, strict=False)]),
+        np.concatenate([f[3] for f in found]),
+        np.concatenate([f[4] for f in found]),
+        np.concatenate([f[5] for f in found]),
+    )
 
 
 def cores() -> int:

@@ -828,7 +828,7 @@ def detect_scatter_gather(
     if allow_return:
         hold_text += ", the last account possibly the first"
     r_out, r_in = fan_out["row"].to_numpy(), fan_in["row"].to_numpy()
-    i, j = paths_through(
+    a1, i, a2, j, head1, head2 = paths_through(
         fan_out["episode"].to_numpy(),
         fan_out["group"].to_numpy(),
         data.t[r_out],
@@ -842,26 +842,12 @@ def detect_scatter_gather(
         allow_return=allow_return,
         min_mid=min_degree,
     )
-    paths = {
-        "ep_out": fan_out["episode"].to_numpy()[i],
-        "ep_in": fan_in["episode"].to_numpy()[j],
-        "v": fan_out["group"].to_numpy()[i],
-        "u": fan_in["group"].to_numpy()[j],
-        "r1": r_out[i],
-        "r2": r_in[j],
-    }
-    if len(paths["ep_out"]) == 0:
+    m = len(head1)
+    if m == 0:
         return _empty()
-    key = paths["ep_out"].astype(np.int64) * (int(paths["ep_in"].max()) + 1) + paths["ep_in"]
-    new = np.r_[True, key[1:] != key[:-1]]
-    match = np.cumsum(new) - 1
-    m = int(match[-1]) + 1
-    heads = np.flatnonzero(new)
-    v_of, u_of = paths["v"][heads].astype(np.int64), paths["u"][heads].astype(np.int64)
-    r1 = paths["r1"].astype(np.int64)
-    r2 = paths["r2"].astype(np.int64)
-    a1, rows1 = _flat_rows(data, match, r1)  # the scatter's payments
-    a2, rows2 = _flat_rows(data, match, r2)  # the gather's payments
+    v_of = fan_out["group"].to_numpy()[head1]
+    u_of = fan_in["group"].to_numpy()[head2]
+    rows1, rows2 = r_out[i], r_in[j]  # the scatter's, the gather's payments, in time order
     a, rows = _flat_rows(data, np.r_[a1, a2], np.r_[rows1, rows2])  # both, merged
     s1, s2, s = _starts(a1, m), _starts(a2, m), _starts(a, m)
     e1 = np.r_[s1[1:], len(rows1)] - 1
