@@ -633,6 +633,17 @@ def detect_fan_in(
 # --------------------------------------------------------------------------------------------
 # Gather-scatter, scatter-gather
 # --------------------------------------------------------------------------------------------
+def _episode_rows(episodes: pd.DataFrame, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of episodes ``chosen`` (one per match, any order, repeats allowed) as flat
+    arrays: match number (sorted) and row, in the episodes' own order (time order)."""
+    ep = episodes["episode"].to_numpy()
+    first = np.searchsorted(ep, chosen, side="left")
+    sizes = np.searchsorted(ep, chosen, side="right") - first
+    match = np.repeat(np.arange(len(chosen)), sizes)
+    offsets = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+    return match, episodes["row"].to_numpy()[np.arange(int(sizes.sum())) + offsets]
+
+
 def _episode_table(data: _Tx, episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per episode: centre, first and last time."""
     if episodes.empty:
@@ -715,46 +726,61 @@ def detect_gather_scatter(
     pairs = pairs[
         (pairs["t0_out"] >= pairs["t0_in"]) & (pairs["t0_out"] <= pairs["t1_in"] + _us(w))
     ]
-    rows_in = {ep: r for ep, _, r in _group_lists(fan_in)}
-    rows_out = {ep: r for ep, _, r in _group_lists(fan_out)}
     if out_degree == min_degree:
         degrees = f"fan-in and fan-out of at least {min_degree} accounts"
     else:
         degrees = f"fan-in of at least {min_degree} and fan-out of at least {out_degree} accounts"
     if self_transfers:
         degrees += " (self-transfers counted)"
-    out: list[dict[str, Any]] = []
-    for centre, e_in, e_out in pairs[["centre", "episode_in", "episode_out"]].itertuples(
-        index=False, name=None
-    ):
-        r_in, r_out = rows_in[e_in], rows_out[e_out]
-        rows = _sorted_rows(data, np.concatenate([r_in, r_out]))
-        senders = _ordered_unique(data.s[r_in])
-        receivers = _ordered_unique(data.t[r_out])
-        ids = data.tx_id[rows].tolist()
-        amount = float(data.amount[rows].sum())
-        rule = (
-            f"Account {data.account(centre)} received from {len(senders)} distinct accounts "
-            f"between {_when(data.ts[r_in[0]])} and {_when(data.ts[r_in[-1]])}, then sent to "
-            f"{len(receivers)} distinct accounts between {_when(data.ts[r_out[0]])} and "
-            f"{_when(data.ts[r_out[-1]])} (rule: {degrees}, each within {_span(w)}, the "
-            f"scatter starting within {_span(w)} of the end of the gather)."
+    m = len(pairs)
+    if m == 0:
+        logger.info("gather_scatter: 0 match(es)")
+        return _empty()
+    centres = pairs["centre"].to_numpy()
+    a1, rows1 = _episode_rows(fan_in, pairs["episode_in"].to_numpy())  # the gather
+    a2, rows2 = _episode_rows(fan_out, pairs["episode_out"].to_numpy())  # the scatter
+    a, rows = _flat_rows(data, np.r_[a1, a2], np.r_[rows1, rows2])
+    s1, s2, s0 = _starts(a1, m), _starts(a2, m), _starts(a, m)
+    e1 = np.r_[s1[1:], len(rows1)] - 1
+    e2 = np.r_[s2[1:], len(rows2)] - 1
+    e0 = np.r_[s0[1:], len(rows)] - 1
+    sa, senders = _flat_unique(a1, data.s[rows1])
+    ra, receivers = _flat_unique(a2, data.t[rows2])
+    sender_lists = _split(senders, _starts(sa, m))
+    receiver_lists = _split(receivers, _starts(ra, m))
+    names = data.names
+    tail = (
+        f"(rule: {degrees}, each within {_span(w)}, the scatter starting within {_span(w)} of "
+        f"the end of the gather)."
+    )
+    rules = [
+        f"Account {c} received from {len(ss)} distinct accounts between {t0} and {t1}, then "
+        f"sent to {len(rs)} distinct accounts between {t2} and {t3} {tail}"
+        for c, ss, rs, t0, t1, t2, t3 in zip(
+            names[centres].tolist(),
+            sender_lists,
+            receiver_lists,
+            _whens(data.us[rows1[s1]]),
+            _whens(data.us[rows1[e1]]),
+            _whens(data.us[rows2[s2]]),
+            _whens(data.us[rows2[e2]]),
+            strict=True,
         )
-        accounts = list(dict.fromkeys([centre, *senders, *receivers]))
-        out.append(
-            {
-                "typology": "gather_scatter",
-                "pattern_id": _pattern_id("gather_scatter", "", ids),
-                "accounts": [data.account(a) for a in accounts],
-                "tx_ids": ids,
-                "amount_total": amount,
-                "start": data.ts[rows[0]],
-                "end": data.ts[rows[-1]],
-                "rule": rule,
-            }
-        )
-    logger.info("gather_scatter: %d match(es)", len(out))
-    return _finish(out)
+    ]
+    accounts = [
+        names[list(dict.fromkeys([c, *ss, *rs]))].tolist()
+        for c, ss, rs in zip(centres.tolist(), sender_lists, receiver_lists, strict=True)
+    ]
+    logger.info("gather_scatter: %d match(es)", m)
+    return _frame(
+        "gather_scatter",
+        _split(data.tx_id[rows], s0),
+        accounts,
+        np.add.reduceat(data.amount[rows], s0),
+        data.us[rows[s0]],
+        data.us[rows[e0]],
+        rules,
+    )
 
 
 def detect_scatter_gather(
