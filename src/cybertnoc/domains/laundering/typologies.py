@@ -36,10 +36,12 @@ then ``pattern_id``.
 Windows
 -------
 A window is a time span (``"7D"``, ``"48h"``, a :class:`pandas.Timedelta`). "Within a window"
-means between some transaction's time ``t`` and ``t + window``, both included. Windowed counts
-are computed with DuckDB window functions (``COUNT(DISTINCT ...) OVER (... RANGE ...)``), so the
-rules scale to millions of transactions. Overlapping qualifying windows of the same account are
-merged into one match (an *episode*), which can therefore span more than one window.
+means between some transaction's time ``t`` and ``t + window``, both included (a SQL ``RANGE``
+window: every payment at the same time counts). Windowed counts are computed in compiled
+sliding-window loops (:mod:`cybertnoc.domains.laundering._windows`, numba: one pass per account,
+whatever the window holds), so the rules scale to millions of transactions. Overlapping
+qualifying windows of the same account are merged into one match (an *episode*), which can
+therefore span more than one window.
 
 References
 ----------
@@ -568,7 +570,7 @@ def detect_fan_out(
 
     Notes
     -----
-    O(n log n) in the number of transactions (a sort and windowed distinct counts in DuckDB).
+    O(n log n) in the number of transactions (a sort, then one sliding-window pass per account).
 
     Examples
     --------
