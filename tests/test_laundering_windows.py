@@ -235,3 +235,20 @@ def test_features_refuse_matches_that_are_not_a_screening_result():
     tx = _transfers(9)
     with pytest.raises(InvalidValue, match="matches of detect_all"):
         transaction_features(tx, matches=pd.DataFrame({"typology": ["fan_in"]}))
+
+
+def test_hour_and_weekday_are_utc_before_and_after_1970():
+    rng = np.random.default_rng(10)
+    ts = pd.to_datetime(rng.integers(-(10**9), 2 * 10**9, 300), unit="s")
+    tx = pd.DataFrame(
+        {
+            "tx_id": range(300),
+            "source": rng.integers(0, 20, 300),
+            "target": rng.integers(20, 40, 300),
+            "amount": rng.uniform(1, 9, 300),
+            "timestamp": ts.tz_localize("UTC").tz_convert("Asia/Tokyo"),
+        }
+    )
+    f = transaction_features(tx, patterns=[], account_totals=False)
+    assert f["hour"].tolist() == ts.hour.tolist()
+    assert f["weekday"].tolist() == ts.day_of_week.tolist()

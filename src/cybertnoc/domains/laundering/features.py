@@ -433,9 +433,7 @@ def transaction_features(
             matches = _pattern_matches(tx, patterns, pattern_params)
         else:
             matches = _given_matches(matches, patterns)
-    ts = tx["timestamp"]
-    if isinstance(ts.dtype, pd.DatetimeTZDtype):
-        ts = ts.dt.tz_convert("UTC")
+    us = coded["us"].to_numpy()  # microseconds since the epoch, UTC
     amount = coded["amount"].to_numpy()
     # one dict of columns, made into a frame without copying (a frame of 5 million rows and
     # about 100 columns is 4 GB: a consolidating copy would double the peak memory)
@@ -443,8 +441,9 @@ def transaction_features(
         "tx_id": tx["tx_id"].to_numpy(),
         "amount": amount,
         "amount_whole": (np.round(amount * 100) % 100 == 0).astype(np.float32),
-        "hour": ts.dt.hour.to_numpy(dtype=np.float32),
-        "weekday": ts.dt.day_of_week.to_numpy(dtype=np.float32),
+        "hour": ((us // 3_600_000_000) % 24).astype(np.float32),
+        # 1970-01-01 was a Thursday (Monday = 0, as pandas' day_of_week)
+        "weekday": ((us // 86_400_000_000 + 3) % 7).astype(np.float32),
     }
     events = _Events(coded)
     # one window per thread: the compiled pass releases the interpreter lock
@@ -508,11 +507,11 @@ def _member_counts(
     if not lists:
         return out
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = list(chain.from_iterable(lists))
+    total = int(lengths.sum())
     if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":  # no Python objects
-        values = pd.Index(np.fromiter(flat, dtype=index.dtype, count=len(flat)))
+        values = pd.Index(np.fromiter(chain.from_iterable(lists), dtype=index.dtype, count=total))
     else:
-        values = pd.Index(flat)
+        values = pd.Index(list(chain.from_iterable(lists)))
     where = np.asarray(index.get_indexer(values))
     match = np.repeat(np.arange(len(lists)), lengths)
     found = where >= 0
