@@ -260,6 +260,13 @@ def backward_stats(
     )
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _kept(received, paid, lo_cut):  # pragma: no cover - compiled
+    """Whether paying on ``paid`` keeps the amount: lo_cut * received <= paid <= received
+    (with a float tolerance)."""
+    return paid >= received * lo_cut - 1e-9 and paid <= received * (1 + 1e-9)
+
+
 @numba.njit(cache=True, nogil=True)
 def _relay(  # pragma: no cover - compiled
     s, t, us, k, amt, hold, lo_cut, band, time_order, sorted_by, nxt, prv, r0, r1
@@ -278,7 +285,7 @@ def _relay(  # pragma: no cover - compiled
                 j = out_o[p]
                 if us[j] > us[i] + hold:
                     break
-                if not band or (amt[j] >= amt[i] * lo_cut - 1e-9 and amt[j] <= amt[i] * (1 + 1e-9)):
+                if not band or _kept(amt[i], amt[j], lo_cut):
                     best = j
                     break
                 p += 1
@@ -289,9 +296,7 @@ def _relay(  # pragma: no cover - compiled
                 j = out_o[p]
                 p += 1
                 gap = abs(us[j] - us[i])
-                if band and not (
-                    amt[j] >= amt[i] * lo_cut - 1e-9 and amt[j] <= amt[i] * (1 + 1e-9)
-                ):
+                if band and not _kept(amt[i], amt[j], lo_cut):
                     continue
                 if best < 0 or gap < best_gap or (gap == best_gap and k[j] < k[best]):
                     best = j
@@ -310,7 +315,7 @@ def _relay(  # pragma: no cover - compiled
                 i = in_o[p]
                 if us[j] > us[i] + hold:
                     break
-                if not band or (amt[j] >= amt[i] * lo_cut - 1e-9 and amt[j] <= amt[i] * (1 + 1e-9)):
+                if not band or _kept(amt[i], amt[j], lo_cut):
                     best = i
                     break
                 p -= 1
@@ -321,9 +326,7 @@ def _relay(  # pragma: no cover - compiled
                 i = in_o[p]
                 p += 1
                 gap = abs(us[j] - us[i])
-                if band and not (
-                    amt[j] >= amt[i] * lo_cut - 1e-9 and amt[j] <= amt[i] * (1 + 1e-9)
-                ):
+                if band and not _kept(amt[i], amt[j], lo_cut):
                     continue
                 if best < 0 or gap < best_gap or (gap == best_gap and k[i] < k[best]):
                     best = i
@@ -596,11 +599,11 @@ def paths_through(
     spans = [(int(a), int(b)) for a, b in pairwise(cuts.tolist()) if b > a]
     with ThreadPoolExecutor(max_workers=len(spans)) as pool:
         found = list(pool.map(part, spans))
-    offsets = np.cumsum([0] + [len(f[4]) for f in found]).tolist()
+    offsets = np.cumsum([0] + [len(f[4]) for f in found[:-1]]).tolist()  # pairs before each run
     return (
-        np.concatenate([f[0] + off for f, off in zip(found, offsets, strict=False)]),
+        np.concatenate([f[0] + off for f, off in zip(found, offsets, strict=True)]),
         np.concatenate([f[1] for f in found]),
-        np.concatenate([f[2] + off for f, off in zip(found, offsets, strict=False)]),
+        np.concatenate([f[2] + off for f, off in zip(found, offsets, strict=True)]),
         np.concatenate([f[3] for f in found]),
         np.concatenate([f[4] for f in found]),
         np.concatenate([f[5] for f in found]),

@@ -58,6 +58,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import logging
@@ -206,14 +207,12 @@ class _Tx:
         self.tx_id = frame["tx_id"].to_numpy()
         self.cache: dict[tuple[Any, ...], pd.DataFrame] = {}
 
-    @property
+    @functools.cached_property
     def rank(self) -> np.ndarray:
-        """Each row's place in time order, ties by input order (computed once)."""
-        if "rank" not in self.__dict__:
-            rank = np.empty(self.n, dtype=np.int64)
-            rank[self.by_rank] = np.arange(self.n)
-            self.__dict__["rank"] = rank
-        return self.__dict__["rank"]
+        """Each row's place in time order, ties by input order."""
+        rank = np.empty(self.n, dtype=np.int64)
+        rank[self.by_rank] = np.arange(self.n)
+        return rank
 
     @classmethod
     def of(cls, tx: pd.DataFrame | _Tx) -> _Tx:
@@ -223,14 +222,12 @@ class _Tx:
     def account(self, code: int) -> Any:
         return self.accounts[code]
 
-    @property
+    @functools.cached_property
     def names(self) -> np.ndarray:
         """Account ids by code, as an object array (for taking many at once)."""
-        if "names" not in self.__dict__:
-            names = np.empty(len(self.accounts), dtype=object)
-            names[:] = self.accounts
-            self.__dict__["names"] = names
-        return self.__dict__["names"]
+        names = np.empty(len(self.accounts), dtype=object)
+        names[:] = self.accounts
+        return names
 
     def grouped(self, side: str) -> np.ndarray:
         """All rows ordered by payer (``side="s"``) or payee (``"t"``), then time, ties by
@@ -241,12 +238,10 @@ class _Tx:
             self.cache[key] = np.argsort(g * max(self.n, 1) + self.rank)  # type: ignore[assignment]
         return self.cache[key]  # type: ignore[return-value]
 
-    @property
+    @functools.cached_property
     def by_rank(self) -> np.ndarray:
         """Rows in time order, ties by input order (the inverse of :attr:`rank`)."""
-        if "by_rank" not in self.__dict__:
-            self.__dict__["by_rank"] = np.lexsort((np.arange(self.n), self.us))
-        return self.__dict__["by_rank"]
+        return np.lexsort((np.arange(self.n), self.us))
 
     def with_self_transfers(self) -> _Tx:
         """The same table with its self-transfers kept (for the rules that can count them)."""
@@ -380,6 +375,13 @@ def _flat_unique(match: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     first = order[np.r_[True, ordered[1:] != ordered[:-1]]] if len(key) else order
     first.sort()
     return match[first], values[first]
+
+
+def _side_times(
+    data: _Tx, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """First and last time of each match's ``rows`` (flat, time order), for rule texts."""
+    return _whens(data.us[rows[starts]]), _whens(data.us[rows[ends]])
 
 
 def _starts(match: np.ndarray, m: int) -> np.ndarray:
@@ -762,10 +764,8 @@ def detect_gather_scatter(
             names[centres].tolist(),
             sender_lists,
             receiver_lists,
-            _whens(data.us[rows1[s1]]),
-            _whens(data.us[rows1[e1]]),
-            _whens(data.us[rows2[s2]]),
-            _whens(data.us[rows2[e2]]),
+            *_side_times(data, rows1, s1, e1),
+            *_side_times(data, rows2, s2, e2),
             strict=True,
         )
     ]
@@ -898,10 +898,8 @@ def detect_scatter_gather(
             v_of.tolist(),
             u_of.tolist(),
             n_mids.tolist(),
-            _whens(data.us[rows1[s1]]),
-            _whens(data.us[rows1[e1]]),
-            _whens(data.us[rows2[s2]]),
-            _whens(data.us[rows2[e2]]),
+            *_side_times(data, rows1, s1, e1),
+            *_side_times(data, rows2, s2, e2),
             strict=True,
         )
     ]
